@@ -58,6 +58,11 @@ export interface ExchangeContext {
   readonly pageOrigin?: string;
   /** Default `current`. */
   readonly wording?: Wording;
+  /**
+   * Other origins the same server was seen to echo in `Access-Control-Allow-Origin` with credentials
+   * allowed (the caller keeps that memory; the engine stays pure). Reveals an origin-reflecting server.
+   */
+  readonly otherOriginsEchoed?: readonly string[];
 }
 
 export interface Exchange {

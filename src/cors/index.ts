@@ -1,0 +1,19 @@
+/** corscope's CORS engine: pure functions of (request, response, context). */
+export { judge, credentialsOf } from './judge.js';
+export { classifyRequest, type Classification } from './classify.js';
+export { consoleMessage, consoleLines, encodeHint, CORS_ENABLED_SCHEMES, type MessageInput } from './messages.js';
+export {
+  normalizeMethod,
+  isCorsSafelistedMethod,
+  isCorsSafelistedHeader,
+  isForbiddenRequestHeader,
+  corsUnsafeRequestHeaderNames,
+  needsPreflight,
+  accessControlRequestHeaders,
+} from './request.js';
+export { preflightCacheSeconds, DEFAULT_MAX_AGE_SECONDS, MAX_AGE_CAP_SECONDS } from './preflight.js';
+export { redirectLocation, resolveLocation, hasUrlCredentials, redirectTaints } from './redirect.js';
+export { urlOrigin, urlScheme, isSameOrigin } from './origin.js';
+export { headerValues, normalizedHeader, headerLineCount } from './header-list.js';
+export { schemeError } from './scheme.js';
+export type * from './types.js';

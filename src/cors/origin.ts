@@ -1,0 +1,40 @@
+/**
+ * Origins as Chrome serializes and compares them (`url::Origin`, `SecurityOrigin::ToString`).
+ */
+
+/** The serialized origin of an absolute URL (`scheme://host[:port]`), or null when it has none. */
+export function urlOrigin(url: string): string | null {
+  const parsed = safeUrl(url);
+  if (parsed === null) return null;
+  const origin = parsed.origin;
+  return origin === 'null' ? null : origin;
+}
+
+export function safeUrl(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+/** The scheme of a URL as the browser would read it (`localhost:8081/api` has scheme `localhost`). */
+export function urlScheme(url: string): string | null {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url);
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+/** Same origin per the HTML standard: scheme, host and port equal (opaque origins never are). */
+export function isSameOrigin(origin: string, url: string): boolean {
+  return origin !== 'null' && urlOrigin(url) === origin;
+}
+
+/**
+ * An approximation of `GURL(value).is_valid()`, which decides between Chrome's "invalid value" and
+ * "not equal" wordings for `Access-Control-Allow-Origin`. GURL needs a scheme; for the special
+ * schemes it needs a host and a port in range, which WHATWG URL parsing checks the same way.
+ */
+export function isValidGurl(value: string): boolean {
+  if (value === '' || urlScheme(value) === null) return false;
+  return safeUrl(value) !== null;
+}
