@@ -1,3 +1,4 @@
+import { safeUrl } from './origin.js';
 import { MAX_AGE_CAP_SECONDS } from './preflight.js';
 import type { Failure } from './checks.js';
 import type { ExchangeFacts } from './facts.js';
@@ -103,7 +104,7 @@ function explainPreflightOrRedirect(failure: Failure, facts: ExchangeFacts, incl
       return {
         rule: 'A preflight response must have a 2xx status.',
         cause: `${where} has status ${facts.status}: the server (or an auth layer in front of it) does not answer OPTIONS for this path with success. Preflights never carry cookies or Authorization.`,
-        fix: `Answer OPTIONS ${new URL(facts.url).pathname} with 204 (or 200) and the CORS headers, before any authentication check.`,
+        fix: `Answer OPTIONS ${safeUrl(facts.url)?.pathname ?? facts.url} with 204 (or 200) and the CORS headers, before any authentication check.`,
       };
     case 'PreflightDisallowedRedirect':
       return {
@@ -155,8 +156,8 @@ function explainPreflightOrRedirect(failure: Failure, facts: ExchangeFacts, incl
         header: 'Location',
         value: facts.location,
         rule: 'A cross-origin redirect must not point at a URL with a username or password.',
-        cause: `${where} points at a URL with user:password@ in it.`,
-        fix: 'Redirect to a URL without credentials; authenticate with a header or a cookie instead.',
+        cause: `${where} points at a URL with a username and password in it; Chrome refuses to follow it (and prints an empty location).`,
+        fix: 'Redirect to a URL without user:password@; authenticate with a header or a cookie instead.',
       };
     default:
       return {

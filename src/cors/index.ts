@@ -16,4 +16,5 @@ export { redirectLocation, resolveLocation, hasUrlCredentials, redirectTaints } 
 export { urlOrigin, urlScheme, isSameOrigin } from './origin.js';
 export { headerValues, normalizedHeader, headerLineCount } from './header-list.js';
 export { schemeError } from './scheme.js';
+export { applyPatchPlan, type PatchedResponse } from './minimal-headers.js';
 export type * from './types.js';

@@ -1,4 +1,5 @@
 import type { Failure } from './checks.js';
+import { safeUrl } from './origin.js';
 import type { ExchangeFacts } from './facts.js';
 import type { HeaderLine, PatchPlan } from './types.js';
 
@@ -33,6 +34,9 @@ export function minimalPatch(facts: ExchangeFacts, failures: readonly Failure[],
   if ((originFails && mayInclude && facts.allowCredentials !== 'true') || has(CREDENTIALS_CODES)) {
     set.push(['Access-Control-Allow-Credentials', 'true']);
   }
+  if (codes.has('RedirectContainsCredentials') && facts.location !== null) {
+    set.push(['Location', withoutCredentials(facts.location)]);
+  }
   if (facts.stage === 'preflight') {
     if (codes.has('PreflightDisallowedRedirect')) remove.push('location');
     if (codes.has('PreflightDisallowedRedirect') || codes.has('PreflightInvalidStatus')) status = 204;
@@ -46,7 +50,61 @@ export function minimalPatch(facts: ExchangeFacts, failures: readonly Failure[],
   return { ...(status !== undefined ? { status } : {}), remove, set };
 }
 
+function withoutCredentials(location: string): string {
+  const url = safeUrl(location);
+  if (url === null) return location;
+  url.username = '';
+  url.password = '';
+  return url.href;
+}
+
 function varyWithOrigin(vary: readonly string[]): string {
   const kept = vary.filter((v) => v !== '');
   return kept.length === 0 ? 'Origin' : `${kept.join(', ')}, Origin`;
+}
+
+export interface PatchedResponse {
+  readonly status: number;
+  readonly headers: HeaderLine[];
+  /** The lines taken out, as they were. */
+  readonly removed: HeaderLine[];
+  /** The lines put in. */
+  readonly added: HeaderLine[];
+}
+
+/**
+ * Applies a plan to raw response lines: a set header replaces every line of its name at the place
+ * of the first one (or at the end); every other line stays as it was, in order.
+ */
+export function applyPatchPlan(status: number, headers: readonly HeaderLine[], plan: PatchPlan): PatchedResponse {
+  const setNames = new Map(plan.set.map((line) => [line[0].toLowerCase(), line]));
+  const removeNames = new Set(plan.remove);
+  const out: HeaderLine[] = [];
+  const removed: HeaderLine[] = [];
+  const added: HeaderLine[] = [];
+  const placed = new Set<string>();
+  for (const line of headers) {
+    const lower = line[0].toLowerCase();
+    const replacement = setNames.get(lower);
+    if (replacement === undefined && !removeNames.has(lower)) {
+      out.push(line);
+      continue;
+    }
+    if (replacement !== undefined && !placed.has(lower)) {
+      placed.add(lower);
+      if (replacement[0] === line[0] && replacement[1] === line[1]) {
+        out.push(line);
+        continue;
+      }
+      out.push(replacement);
+      added.push(replacement);
+    }
+    removed.push(line);
+  }
+  for (const [lower, line] of setNames) {
+    if (placed.has(lower)) continue;
+    out.push(line);
+    added.push(line);
+  }
+  return { status: plan.status ?? status, headers: out, removed, added };
 }
