@@ -84,6 +84,15 @@ describe('credentials the proxy cannot see', () => {
   });
 });
 
+describe('revalidation', () => {
+  it('a 304 without CORS headers is judged by the cached response, not blocked', () => {
+    expect(judge(get([['ETag', '"1"']], [['If-None-Match', '"1"']], { credentials: 'omit' }, 304)).verdict).toBe('allowed');
+  });
+  it('a 304 that repeats a wrong ACAO is still checked', () => {
+    expect(judge(get([['Access-Control-Allow-Origin', 'http://x.example']], [], { credentials: 'omit' }, 304)).verdict).toBe('blocked');
+  });
+});
+
 describe('the message for each initiator and wording', () => {
   it('fetch gets the valid-value sentence, XHR does not; legacy wording adds the no-cors advice', () => {
     const mismatch = [['Access-Control-Allow-Origin', 'http://example.com']] as HeaderLine[];
