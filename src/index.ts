@@ -1,0 +1,18 @@
+/** corscope's programmatic API: `createCorscope(options)` and the types of what it emits. */
+export { createCorscope, CorscopeServer, type CorscopeEvents } from './proxy/server.js';
+export { OptionsError, type CorscopeOptions } from './proxy/options.js';
+export type { ExchangeRecord, ChromeLine, PatchRecord, UpstreamFailure } from './log/record.js';
+export { createLogger, type LoggerOptions, type LogFormat, type LogLevel, type CorscopeLogger } from './log/logger.js';
+export type {
+  Finding,
+  FindingCode,
+  CorsErrorCode,
+  WarningCode,
+  HeaderLine,
+  Initiator,
+  Stage,
+  Verdict,
+  VerdictKind,
+  CredentialsKnowledge,
+  Wording,
+} from './cors/types.js';

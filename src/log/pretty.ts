@@ -1,0 +1,124 @@
+/**
+ * The terminal view: pino writes NDJSON lines into this stream and it prints a compact block per
+ * exchange. Colour only on a TTY and never when NO_COLOR is set (https://no-color.org).
+ */
+import type { Finding } from '../cors/types.js';
+import { conditionWords, type ExchangeRecord } from './record.js';
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface PrettyOptions {
+  readonly colors: boolean;
+}
+
+type Paint = (text: string) => string;
+
+interface Palette {
+  red: Paint;
+  yellow: Paint;
+  green: Paint;
+  cyan: Paint;
+  dim: Paint;
+  bold: Paint;
+}
+
+function palette(colors: boolean): Palette {
+  const sgr = (open: number, close: number): Paint =>
+    colors ? (text) => `\u001b[${open}m${text}\u001b[${close}m` : (text) => text;
+  return {
+    red: sgr(31, 39),
+    yellow: sgr(33, 39),
+    green: sgr(32, 39),
+    cyan: sgr(36, 39),
+    dim: sgr(2, 22),
+    bold: sgr(1, 22),
+  };
+}
+
+export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+}
+
+/** A pino destination that renders each record for a human. */
+export function createPrettyStream(sink: TextSink, options: PrettyOptions): { write(line: string): void } {
+  const p = palette(options.colors);
+  return {
+    write(line: string): void {
+      let parsed: Record<string, unknown>;
+      try {
+        parsed = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        sink.write(line);
+        return;
+      }
+      sink.write(render(parsed, p) + '\n');
+    },
+  };
+}
+
+export function render(entry: Record<string, unknown>, p: Palette): string {
+  if (entry.event === 'cors') return renderExchange(entry as unknown as ExchangeRecord & { time?: number }, p);
+  if (entry.event === 'start') return renderStart(entry, p);
+  const level = typeof entry.level === 'number' ? entry.level : 30;
+  const paint = level >= 50 ? p.red : level >= 40 ? p.yellow : p.dim;
+  return `${clock(entry.time, p)} ${paint(String(entry.msg ?? ''))}`;
+}
+
+function renderStart(entry: Record<string, unknown>, p: Palette): string {
+  const rows: [string, unknown][] = [
+    ['listening', entry.listening],
+    ['target', entry.target],
+    ['mode', entry.mode],
+    ['frontend', entry.frontend],
+  ];
+  const lines = [p.bold(`corscope ${String(entry.version ?? '')}`.trim())];
+  for (const [label, value] of rows) if (value) lines.push(`  ${p.dim(label.padEnd(10))}${String(value)}`);
+  if (Array.isArray(entry.warnings)) for (const w of entry.warnings) lines.push(`  ${p.yellow('warning')}   ${String(w)}`);
+  return lines.join('\n');
+}
+
+const VERDICT_LABEL = {
+  blocked: 'BLOCKED',
+  conditional: 'DEPENDS',
+  allowed: 'ok',
+  'not-cors': 'not-cors',
+} as const;
+
+function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette): string {
+  const paint = r.upstream || r.verdict === 'blocked' ? p.red : r.verdict === 'conditional' ? p.yellow : r.verdict === 'allowed' ? p.green : p.dim;
+  const link = r.preflight ? ` ${p.dim(`after preflight #${r.preflight}`)}` : r.request ? ` ${p.dim(`for request #${r.request}`)}` : '';
+  const origin = r.origin ? ` ${p.dim('←')} ${r.origin}` : '';
+  const head =
+    `${clock(r.time, p)} ${paint(p.bold(VERDICT_LABEL[r.verdict].padEnd(8)))} ${p.dim(`#${r.id} ${r.stage}`)} ` +
+    `${p.bold(r.method)} ${r.url}${origin} ${p.cyan(String(r.status))} ${p.dim(`${r.durationMs} ms`)}${link}`;
+  const lines = [head];
+  const row = (label: string, text: string): void => {
+    lines.push(`  ${p.dim(label.padEnd(7))} ${text}`);
+  };
+  if (r.upstream) row('target', p.red(`${r.upstream.code}: ${r.upstream.message} (${r.upstream.target})`));
+  if (r.redirectedFrom) row('via', `redirect from ${r.redirectedFrom}`);
+  if (r.chrome) row('chrome', paint(r.chrome.message));
+  if (r.verdict === 'conditional') row('if', p.yellow(`blocked only if ${conditionWords(r.findings)}`));
+  if (r.cause) row('cause', r.cause);
+  if (r.fix) row('fix', p.green(r.fix));
+  for (const f of r.findings.slice(r.chrome ? 1 : 0)) row(f.severity === 'error' ? 'then' : 'note', describe(f, p));
+  if (r.patched) {
+    if (r.patched.answeredPreflight) row('patched', 'preflight answered by corscope; the target never saw it');
+    if (r.patched.status) row('patched', `status ${r.patched.status.from} → ${r.patched.status.to}`);
+    for (const line of r.patched.removed) row('patched', p.red(`- ${line}`));
+    for (const line of r.patched.added) row('patched', p.green(`+ ${line}`));
+  }
+  return lines.join('\n');
+}
+
+function describe(f: Finding, p: Palette): string {
+  const when = f.onlyIf ? p.dim(` (only if ${f.onlyIf.replace('credentials-', 'credentials ')})`) : '';
+  return `${p.bold(f.code)}${when}: ${f.cause}`;
+}
+
+function clock(time: unknown, p: Palette): string {
+  if (typeof time !== 'number') return '';
+  return p.dim(new Date(time).toISOString().slice(11, 19));
+}

@@ -1,0 +1,180 @@
+/**
+ * The shape of what corscope logs and emits: one record per exchange, fields stable (documented in
+ * the README). The same object goes to the `exchange` event and to pino.
+ */
+import type {
+  CredentialsKnowledge,
+  Finding,
+  FindingCode,
+  HeaderLine,
+  Initiator,
+  NotCorsReason,
+  Stage,
+  Verdict,
+  VerdictKind,
+} from '../cors/types.js';
+import { isSecretHeader, REDACTED, redactLines } from './redact.js';
+
+export interface ChromeLine {
+  readonly code: FindingCode;
+  /** The exact console line for the assumed initiator. */
+  readonly message: string;
+  readonly variants: { readonly fetch: string; readonly xhr: string };
+}
+
+/** What patch mode changed on the way to the browser (issue 4). */
+export interface PatchRecord {
+  /** Header lines removed, as `Name: value`. */
+  readonly removed: string[];
+  /** Header lines added, as `Name: value`. */
+  readonly added: string[];
+  /** The status before and after, when patch mode changed it. */
+  readonly status?: { readonly from: number; readonly to: number };
+  /** corscope answered the preflight itself; the target never saw it. */
+  readonly answeredPreflight: boolean;
+}
+
+/** Set when corscope could not get an answer from the target and sent its own 502/504. */
+export interface UpstreamFailure {
+  /** Node's error code (`ECONNREFUSED`, `ENOTFOUND`, …) or `TIMEOUT`. */
+  readonly code: string;
+  readonly message: string;
+  /** The target URL corscope tried. */
+  readonly target: string;
+}
+
+export interface ExchangeRecord {
+  readonly event: 'cors';
+  readonly id: string;
+  readonly stage: Stage;
+  readonly verdict: VerdictKind;
+  readonly method: string;
+  /** The URL as the browser used it (the one Chrome prints). */
+  readonly url: string;
+  readonly origin: string | null;
+  /** The status the browser received. */
+  readonly status: number;
+  /** Chrome's console error; null when Chrome prints none. */
+  readonly chrome: ChromeLine | null;
+  readonly cause: string | null;
+  readonly fix: string | null;
+  readonly findings: readonly Finding[];
+  readonly credentials: CredentialsKnowledge;
+  readonly initiator: Initiator;
+  /** On an actual request: the id of the preflight that allowed it. */
+  preflight?: string;
+  /** On a preflight: the id the actual request will carry (absent from the log if it never came). */
+  request?: string;
+  /** Set when Chrome does not CORS-check this request at all. */
+  readonly notCors?: NotCorsReason;
+  /** The first URL of the redirect chain that led here (Chrome's "redirected from"). */
+  readonly redirectedFrom?: string;
+  /** Milliseconds until the response head was ready (the body streams on afterwards). */
+  readonly durationMs: number;
+  patched?: PatchRecord;
+  readonly upstream?: UpstreamFailure;
+  /** Raw header lines (secrets redacted), only at debug level. */
+  headers?: { request: HeaderLine[]; response: HeaderLine[] };
+  msg: string;
+}
+
+export interface RecordInput {
+  readonly id: string;
+  readonly verdict: Verdict;
+  readonly method: string;
+  readonly url: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly redirectedFrom?: string;
+  readonly upstream?: UpstreamFailure;
+  readonly logSecrets: boolean;
+}
+
+export function buildRecord(input: RecordInput): ExchangeRecord {
+  const { verdict } = input;
+  const primary = verdict.primary;
+  const chrome: ChromeLine | null = primary?.chrome
+    ? {
+        code: primary.code,
+        message: primary.chrome[verdict.initiator],
+        variants: { fetch: primary.chrome.fetch, xhr: primary.chrome.xhr },
+      }
+    : null;
+  const findings = input.logSecrets ? verdict.findings : verdict.findings.map(redactFinding);
+  const record: ExchangeRecord = {
+    event: 'cors',
+    id: input.id,
+    stage: verdict.stage,
+    verdict: verdict.verdict,
+    method: input.method,
+    url: input.url,
+    origin: verdict.origin,
+    status: input.status,
+    chrome,
+    cause: primary?.cause ?? null,
+    fix: primary?.fix ?? null,
+    findings,
+    credentials: verdict.credentials,
+    initiator: verdict.initiator,
+    ...(verdict.notCors ? { notCors: verdict.notCors } : {}),
+    ...(input.redirectedFrom ? { redirectedFrom: input.redirectedFrom } : {}),
+    durationMs: input.durationMs,
+    ...(input.upstream ? { upstream: input.upstream } : {}),
+    msg: '',
+  };
+  record.msg = summarize(record);
+  return record;
+}
+
+/** Findings quote header values; a finding about a secret header must not leak it. */
+function redactFinding(finding: Finding): Finding {
+  if (!finding.header || !isSecretHeader(finding.header) || finding.value == null) return finding;
+  return { ...finding, value: REDACTED };
+}
+
+export function withHeaders(
+  record: ExchangeRecord,
+  request: readonly HeaderLine[],
+  response: readonly HeaderLine[],
+  logSecrets: boolean,
+): void {
+  record.headers = logSecrets
+    ? { request: [...request], response: [...response] }
+    : { request: redactLines(request), response: redactLines(response) };
+}
+
+/**
+ * `msg`: Chrome's own line when Chrome blocks (what the developer will search for), except when
+ * the target failed: then the real fault comes first, since Chrome's line hides it.
+ */
+export function summarize(record: ExchangeRecord): string {
+  const target = `${record.method} ${record.url}`;
+  if (record.upstream) {
+    const chrome = record.chrome ? ` Chrome will show: ${record.chrome.message}` : '';
+    return `corscope could not get a response from the target (${record.upstream.code}: ${record.upstream.message}); the browser got ${record.status}.${chrome}`;
+  }
+  if (record.patched?.answeredPreflight) return `preflight ${target} answered by corscope (--answer-preflight)`;
+  if (record.verdict === 'blocked' && record.chrome) return record.chrome.message;
+  if (record.verdict === 'conditional') {
+    return `${target} ${record.status}: blocked only if ${conditionWords(record.findings)}: ${record.chrome?.message ?? record.cause ?? ''}`;
+  }
+  if (record.verdict === 'not-cors') return `${target} ${record.status} (not CORS: ${record.notCors ?? 'n/a'})`;
+  const warnings = record.findings.filter((f) => f.severity === 'warning').length;
+  const patched = record.patched ? ' after patch' : '';
+  return `${record.stage} ${target} ${record.status} allowed${patched}${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}`;
+}
+
+export function conditionWords(findings: readonly Finding[]): string {
+  const onlyIf = findings.find((f) => f.severity === 'error' && f.onlyIf)?.onlyIf;
+  if (onlyIf === 'credentials-include') return "the request is sent with credentials ('include' / withCredentials)";
+  if (onlyIf === 'credentials-not-include') return 'the request is sent without credentials';
+  return 'the page sends it that way';
+}
+
+/** Blocked and conditional exchanges are what the developer came for; the rest is context. */
+export function levelFor(record: ExchangeRecord): 'error' | 'warn' | 'info' | 'debug' {
+  if (record.upstream) return 'error';
+  if (record.verdict === 'blocked' || record.verdict === 'conditional') return 'warn';
+  if (record.verdict === 'not-cors') return 'debug';
+  return 'info';
+}

@@ -1,0 +1,83 @@
+/**
+ * Writing the target's response head back to the browser: every end-to-end line as received (order,
+ * case, duplicates), hop-by-hop lines dropped (RFC 9110 §7.6.1) and the body framing left to Node.
+ */
+import type { HeaderLine } from '../cors/types.js';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  // Node frames the body itself (chunked or Content-Length) on the browser side.
+  'transfer-encoding',
+]);
+
+export function stripHopByHop(lines: readonly HeaderLine[]): HeaderLine[] {
+  let listed: Set<string> | undefined;
+  for (const [name, value] of lines) {
+    if (name.toLowerCase() !== 'connection') continue;
+    listed ??= new Set();
+    for (const token of value.split(',')) listed.add(token.trim().toLowerCase());
+  }
+  return lines.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return !HOP_BY_HOP.has(lower) && !listed?.has(lower);
+  });
+}
+
+/** Lines -> `[name, value, name, value, …]`, the form `res.writeHead` keeps verbatim. */
+export function flatten(lines: readonly HeaderLine[]): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of lines) flat.push(name, value);
+  return flat;
+}
+
+export interface LocationRewrite {
+  readonly headers: HeaderLine[];
+  /** The absolute URL the browser will follow next, when corscope can see it. */
+  readonly next?: string;
+}
+
+/**
+ * A redirect to the target itself is pointed back at corscope so the browser stays on the proxy
+ * and the next hop is judged too. Locations elsewhere are left as sent.
+ */
+export function rewriteLocation(
+  status: number,
+  lines: readonly HeaderLine[],
+  targetOrigin: string,
+  browserOrigin: string,
+  requestUrl: string,
+): LocationRewrite {
+  if (status < 300 || status > 399) return { headers: [...lines] };
+  let next: string | undefined;
+  const headers = lines.map((line): HeaderLine => {
+    if (line[0].toLowerCase() !== 'location') return line;
+    const value = line[1];
+    if (startsWithOrigin(value, targetOrigin)) {
+      const rewritten = browserOrigin + value.slice(targetOrigin.length);
+      next ??= rewritten;
+      return [line[0], rewritten];
+    }
+    next ??= resolve(value, requestUrl);
+    return line;
+  });
+  return next ? { headers, next } : { headers };
+}
+
+function startsWithOrigin(value: string, origin: string): boolean {
+  if (!value.toLowerCase().startsWith(origin.toLowerCase())) return false;
+  const rest = value.charAt(origin.length);
+  return rest === '' || rest === '/' || rest === '?' || rest === '#';
+}
+
+function resolve(location: string, base: string): string | undefined {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return undefined;
+  }
+}

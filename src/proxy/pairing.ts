@@ -1,0 +1,146 @@
+/**
+ * Bounded memory of what the browser did a moment ago: which preflight let an actual request
+ * through, and which redirect led to a request. Both are small LRU maps with expiry, so a long
+ * session or a hostile client cannot grow them.
+ */
+
+/** A Map kept in recency order, capped in size, with a per-entry expiry. */
+export class BoundedCache<V> {
+  private readonly entries = new Map<string, { value: V; expires: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  set(key: string, value: V, ttlMs: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expires: this.now() + ttlMs });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expires <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  take(key: string): V | undefined {
+    const value = this.get(key);
+    if (value !== undefined) this.entries.delete(key);
+    return value;
+  }
+
+  /** Live keys, oldest first. */
+  keys(): string[] {
+    const now = this.now();
+    const live: string[] = [];
+    for (const [key, entry] of this.entries) if (entry.expires > now) live.push(key);
+    return live;
+  }
+}
+
+/** The actual request follows its preflight at once; keep the pairing at least this long. */
+const PAIRING_GRACE_MS = 10_000;
+/** Chrome caps Access-Control-Max-Age at two hours. */
+const PAIRING_MAX_MS = 7_200_000;
+
+interface PreflightEntry {
+  readonly preflightId: string;
+  /** The id reserved for the first actual request, so the preflight record can name it. */
+  reservedRequestId: string | undefined;
+}
+
+export interface PairResult {
+  readonly preflight: string;
+  /** Set when this request takes the id its preflight already announced. */
+  readonly reservedId?: string;
+}
+
+/** Preflight ↔ actual request, keyed by (origin, url, method) as Chrome's preflight cache is. */
+export class PreflightPairing {
+  private readonly cache: BoundedCache<PreflightEntry>;
+
+  constructor(maxEntries = 1_000, now: () => number = Date.now) {
+    this.cache = new BoundedCache(maxEntries, now);
+  }
+
+  /** Remember a preflight that may let requests through for `maxAgeSeconds`. */
+  remember(origin: string, url: string, method: string, preflightId: string, requestId: string, maxAgeSeconds = 5): void {
+    const ttl = Math.min(Math.max(maxAgeSeconds * 1000, PAIRING_GRACE_MS), PAIRING_MAX_MS);
+    this.cache.set(key(origin, url, method), { preflightId, reservedRequestId: requestId }, ttl);
+  }
+
+  /** The preflight this actual request relies on, if one is remembered. */
+  pair(origin: string, url: string, method: string): PairResult | undefined {
+    const entry = this.cache.get(key(origin, url, method));
+    if (!entry) return undefined;
+    const reservedId = entry.reservedRequestId;
+    entry.reservedRequestId = undefined;
+    return reservedId ? { preflight: entry.preflightId, reservedId } : { preflight: entry.preflightId };
+  }
+}
+
+/** Redirect hops corscope routed back through itself; the next request uses Chrome's "redirected from". */
+export class RedirectMemory {
+  private readonly cache: BoundedCache<string>;
+
+  constructor(
+    maxEntries = 1_000,
+    private readonly ttlMs = 30_000,
+    now: () => number = Date.now,
+  ) {
+    this.cache = new BoundedCache(maxEntries, now);
+  }
+
+  remember(origin: string, nextUrl: string, initialUrl: string): void {
+    this.cache.set(key(origin, nextUrl), initialUrl, this.ttlMs);
+  }
+
+  /** The first URL of the chain that led to this request; forgotten once used. */
+  take(origin: string, url: string): string | undefined {
+    return this.cache.take(key(origin, url));
+  }
+}
+
+function key(...parts: string[]): string {
+  return parts.join('\u0000');
+}
+
+/**
+ * Origins the target echoed in Access-Control-Allow-Origin with credentials allowed. Seeing a second
+ * one reveals a server that reflects any Origin (the engine's ReflectedOriginWithCredentials).
+ */
+export class EchoMemory {
+  private readonly origins: BoundedCache<true>;
+
+  constructor(
+    maxEntries = 16,
+    private readonly ttlMs = 3_600_000,
+  ) {
+    this.origins = new BoundedCache(maxEntries);
+  }
+
+  add(origin: string): void {
+    this.origins.set(origin, true, this.ttlMs);
+  }
+
+  /** The echoed origins other than this one. */
+  others(origin: string): string[] {
+    return this.origins.keys().filter((o) => o !== origin);
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The one stateful object: an HTTP listener in front of the target, built on http-proxy-3 with
+ * `selfHandleResponse`, so corscope writes the response head itself from the target's raw lines
+ * (duplicates and order kept) after judging it, then streams the body through untouched.
+ */
+import { EventEmitter } from 'node:events';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+import { levelFor, type ExchangeRecord } from '../log/record.js';
+import { toLines } from './exchange.js';
+import { describeFailure, TIMEOUT_CODE } from './failure.js';
+import { flatten, rewriteLocation, stripHopByHop } from './head.js';
+import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
+import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
+import { mayPatch } from './patch.js';
+import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
+
+export interface CorscopeEvents {
+  exchange: [record: ExchangeRecord];
+}
+
+export class CorscopeServer extends EventEmitter<CorscopeEvents> {
+  readonly options: ResolvedOptions;
+  /** The listening URL, once `listen()` resolved. */
+  url: string | undefined;
+  private readonly server: http.Server;
+  private readonly proxy: ProxyServer;
+  private readonly agent: http.Agent;
+  private readonly sessions = new WeakMap<IncomingMessage, Session>();
+  private readonly upgraded = new Set<Duplex>();
+  private readonly memory: Memory;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: CorscopeOptions) {
+    super();
+    this.options = resolveOptions(options);
+    const { target, insecure, keepHost, maxSockets } = this.options;
+    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 32), scheduling: 'lifo' as const };
+    this.agent =
+      target.protocol === 'https:' ? new https.Agent({ ...agentOptions, rejectUnauthorized: !insecure }) : new http.Agent(agentOptions);
+    this.proxy = createProxyServer({
+      target: target.href,
+      agent: this.agent,
+      changeOrigin: !keepHost,
+      secure: !insecure,
+      selfHandleResponse: true,
+      ws: true,
+    });
+    let counter = 0;
+    this.memory = {
+      pairing: new PreflightPairing(),
+      redirects: new RedirectMemory(),
+      echoes: new EchoMemory(),
+      nextId: () => String(++counter),
+    };
+    this.proxy.on('proxyReq', (proxyReq, req) => this.onProxyReq(proxyReq, req));
+    this.proxy.on('proxyRes', (proxyRes, req, res) => this.onProxyRes(proxyRes, req, res));
+    // http-proxy-3 throws when nothing listens for `error`; every call also passes its own callback.
+    this.proxy.on('error', (err, req, res) => this.onProxyError(err, req, res));
+    this.proxy.on('econnreset', () => undefined);
+    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
+  }
+
+  /** Starts listening; resolves with the URL (port 0 picks a free one). Rejects on EADDRINUSE etc. */
+  listen(): Promise<{ url: string }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', onError);
+        this.server.on('error', (err) => this.options.logger?.error({ event: 'server-error', err }, 'listener error'));
+        const address = this.server.address();
+        const port = typeof address === 'object' && address ? address.port : this.options.port;
+        const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+        this.url = `http://${host}:${port}`;
+        resolve({ url: this.url });
+      });
+    });
+  }
+
+  /** The port actually bound (after `listen`). */
+  get port(): number | undefined {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : undefined;
+  }
+
+  /** Stops accepting, lets in-flight exchanges finish within `closeTimeoutMs`, then cuts the rest. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      for (const socket of this.upgraded) socket.destroy();
+      if (!this.server.listening) {
+        this.agent.destroy();
+        return resolve();
+      }
+      const cut = setTimeout(() => this.server.closeAllConnections(), this.options.closeTimeoutMs);
+      cut.unref();
+      this.server.close(() => {
+        clearTimeout(cut);
+        this.agent.destroy();
+        resolve();
+      });
+      this.server.closeIdleConnections();
+    });
+    return this.closing;
+  }
+
+  private fallbackHost(): string {
+    return `${this.options.host}:${this.port ?? this.options.port}`;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    let session: Session;
+    try {
+      session = openSession(req, this.options, this.memory, this.fallbackHost());
+    } catch (err) {
+      this.engineFault(err, req);
+      this.proxy.web(req, res, {}, (e) => this.onProxyError(e, req, res));
+      return;
+    }
+    const { options } = this;
+    if (session.stage === 'preflight' && session.cors && options.patch && options.answerPreflight && mayPatch(options, session.origin)) {
+      req.resume();
+      this.send(res, answerPreflight(session, options, this.memory), undefined, '');
+      return;
+    }
+    this.sessions.set(req, session);
+    this.proxy.web(req, res, {}, (err) => this.onProxyError(err, req, res));
+  }
+
+  private onProxyReq(proxyReq: http.ClientRequest, req: IncomingMessage): void {
+    const session = this.sessions.get(req);
+    if (!session) return;
+    // The timeout covers the wait for the response head only: a long download or an event stream
+    // may then idle as long as it likes.
+    proxyReq.setTimeout(this.options.timeoutMs, () => {
+      session.timedOut = true;
+      proxyReq.destroy(Object.assign(new Error('timeout'), { code: TIMEOUT_CODE }));
+    });
+    proxyReq.once('response', () => proxyReq.setTimeout(0));
+  }
+
+  private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+    const session = this.sessions.get(req);
+    const status = proxyRes.statusCode ?? 502;
+    let lines = toLines(proxyRes.rawHeaders);
+    let outcome: Outcome | undefined;
+    try {
+      if (session) {
+        const located = rewriteLocation(status, lines, this.options.target.origin, session.browserOrigin, session.request.url);
+        lines = located.headers;
+        if (located.next && session.cors && session.origin) {
+          this.memory.redirects.remember(session.origin, located.next, session.context.redirect?.initialUrl ?? session.request.url);
+        }
+        outcome = conclude(session, { status, headers: lines }, this.options, this.memory);
+      }
+    } catch (err) {
+      this.engineFault(err, req);
+    }
+    const finalStatus = outcome?.status ?? status;
+    const message = finalStatus === status ? proxyRes.statusMessage : undefined;
+    if (!this.send(res, outcome ?? { status, headers: lines }, message, null)) {
+      proxyRes.destroy();
+      return;
+    }
+    pipeline(proxyRes, res, () => undefined);
+    if (outcome) this.publish(outcome.record);
+  }
+
+  /** Writes a head (hop-by-hop lines dropped) and, when `body` is a string, the whole response. */
+  private send(
+    res: ServerResponse,
+    head: Pick<Outcome, 'status' | 'headers'> & { record?: ExchangeRecord },
+    statusMessage: string | undefined,
+    body: string | null,
+  ): boolean {
+    try {
+      const flat = flatten(stripHopByHop(head.headers));
+      if (statusMessage) res.writeHead(head.status, statusMessage, flat);
+      else res.writeHead(head.status, flat);
+    } catch (err) {
+      // Node refuses to send some header values the target sent (e.g. control characters).
+      this.onProxyError(err, res.req, res);
+      return false;
+    }
+    if (body !== null) {
+      res.end(body);
+      if (head.record) this.publish(head.record);
+    }
+    return true;
+  }
+
+  private onProxyError(err: unknown, req: IncomingMessage, res: ServerResponse | Socket): void {
+    if (!('writeHead' in res)) {
+      res.destroy();
+      return;
+    }
+    const session = this.sessions.get(req);
+    const failure = describeFailure(session?.timedOut ? { code: TIMEOUT_CODE } : err, this.options.target.href, this.options.timeoutMs);
+    if (res.headersSent) {
+      // The target failed mid-body: the browser sees a truncated response, which is the truth.
+      res.destroy();
+      this.options.logger?.warn({ event: 'upstream-abort', id: session?.id, url: session?.request.url, upstream: failure.upstream }, `the target broke off the response: ${failure.upstream.message}`);
+      return;
+    }
+    if (res.writableEnded || res.destroyed) return;
+    const headers: [string, string][] = [
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Length', String(Buffer.byteLength(failure.body))],
+      ['Cache-Control', 'no-store'],
+    ];
+    if (!session) {
+      this.send(res, { status: failure.status, headers }, undefined, failure.body);
+      return;
+    }
+    try {
+      const outcome = conclude(session, { status: failure.status, headers }, this.options, this.memory, failure.upstream);
+      this.send(res, outcome, undefined, failure.body);
+    } catch (fault) {
+      this.engineFault(fault, req);
+      this.send(res, { status: failure.status, headers }, undefined, failure.body);
+    }
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.upgraded.add(socket);
+    socket.on('close', () => this.upgraded.delete(socket));
+    socket.on('error', () => socket.destroy());
+    this.options.logger?.debug({ event: 'upgrade', url: req.url }, `websocket upgrade ${req.url ?? ''} (not CORS-checked)`);
+    this.proxy.ws(req, socket, head, {}, () => socket.destroy());
+  }
+
+  /** Node's parser refused the request before any handler ran; say why instead of a bare 400. */
+  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const why =
+      err.code === 'HPE_INVALID_METHOD'
+        ? "the request method is not one Node's HTTP parser accepts; fetch() sends methods other than DELETE GET HEAD OPTIONS POST PUT exactly as written, so a lowercase 'patch' stays lowercase: write it in uppercase"
+        : `Node's HTTP parser refused the request (${err.code ?? 'parse error'})`;
+    const body = `corscope: ${why}\n`;
+    this.options.logger?.warn({ event: 'client-error', code: err.code }, `corscope answered 400: ${why}`);
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+
+  private publish(record: ExchangeRecord): void {
+    this.options.logger?.[levelFor(record)](record);
+    try {
+      this.emit('exchange', record);
+    } catch (err) {
+      this.options.logger?.error({ event: 'listener-error', err }, 'an exchange listener threw');
+    }
+  }
+
+  /** An engine exception is a corscope bug: the traffic must still flow, and the log must say so. */
+  private engineFault(err: unknown, req: IncomingMessage): void {
+    this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
+  }
+}
+
+export function createCorscope(options: CorscopeOptions): CorscopeServer {
+  return new CorscopeServer(options);
+}

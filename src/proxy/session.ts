@@ -1,0 +1,145 @@
+/**
+ * Per-exchange bookkeeping: what the browser sent, what the memory of earlier exchanges says about
+ * it, and turning a response head into a verdict, a patch and a record.
+ */
+import { performance } from 'node:perf_hooks';
+import type { IncomingMessage } from 'node:http';
+import { classifyRequest, judge } from '../cors/index.js';
+import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
+import { buildRecord, summarize, withHeaders, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
+import { browserOrigin, browserUrl, credentialsOf, firstValue, initiatorOf, requestSnapshot } from './exchange.js';
+import type { ResolvedOptions } from './options.js';
+import { applyPatch, mayPatch, withExpose } from './patch.js';
+import type { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
+
+export interface Memory {
+  readonly pairing: PreflightPairing;
+  readonly redirects: RedirectMemory;
+  readonly echoes: EchoMemory;
+  nextId(): string;
+}
+
+/** One browser request on its way through corscope. */
+export interface Session {
+  readonly start: number;
+  readonly request: RequestSnapshot;
+  readonly browserOrigin: string;
+  readonly stage: Stage;
+  readonly cors: boolean;
+  readonly origin: string | null;
+  readonly context: ExchangeContext;
+  /** Set once the id is known (reserved by a preflight, or new). */
+  id: string;
+  preflight?: string;
+  /** Reserved for the actual request this preflight announces. */
+  reservedRequestId?: string;
+  timedOut: boolean;
+}
+
+export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {
+  const url = browserUrl(req, options.publicUrl, fallbackHost);
+  const request = requestSnapshot(req, url);
+  const classification = classifyRequest(request);
+  const stage: Stage = 'stage' in classification ? classification.stage : 'request';
+  const cors = 'stage' in classification;
+  const origin = firstValue(request.headers, 'origin') ?? null;
+  const redirectedFrom = cors && origin ? memory.redirects.take(origin, url) : undefined;
+  const context: ExchangeContext = {
+    initiator: initiatorOf(request, options.initiator),
+    credentials: stage === 'preflight' ? 'unknown' : credentialsOf(request),
+    wording: options.wording,
+    ...(redirectedFrom ? { redirect: { initialUrl: redirectedFrom } } : {}),
+    ...(cors && origin ? { otherOriginsEchoed: memory.echoes.others(origin) } : {}),
+  };
+  const session: Session = {
+    start: performance.now(),
+    request,
+    browserOrigin: browserOrigin(req, options.publicUrl, fallbackHost),
+    stage,
+    cors,
+    origin,
+    context,
+    id: '',
+    timedOut: false,
+  };
+  const paired = cors && origin && stage === 'request' ? memory.pairing.pair(origin, url, request.method) : undefined;
+  session.id = paired?.reservedId ?? memory.nextId();
+  if (paired) session.preflight = paired.preflight;
+  return session;
+}
+
+export interface Outcome {
+  readonly status: number;
+  readonly headers: HeaderLine[];
+  readonly record: ExchangeRecord;
+}
+
+/**
+ * Judge what the browser is about to receive, apply patch mode if it applies, and remember what
+ * later exchanges need (pairing, echoed origins). The record carries the unpatched verdict.
+ */
+export function conclude(
+  session: Session,
+  response: ResponseSnapshot,
+  options: ResolvedOptions,
+  memory: Memory,
+  upstream?: UpstreamFailure,
+): Outcome {
+  const verdict = judge({ stage: session.stage, request: session.request, response, context: session.context });
+  let status = response.status;
+  let headers = [...response.headers];
+  const record = makeRecord(session, verdict, status, options, upstream);
+  if (session.cors && mayPatch(options, verdict.origin)) {
+    const patched = applyPatch(status, headers, withExpose(verdict.patch, options.expose, session.stage));
+    if (patched.record) {
+      status = patched.status;
+      headers = patched.headers;
+      record.patched = patched.record;
+      record.msg = summarize(record);
+    }
+  }
+  remember(session, verdict, response, memory, record);
+  if (options.logger?.isLevelEnabled('debug')) withHeaders(record, session.request.headers, headers, options.logSecrets);
+  return { status, headers, record };
+}
+
+/** `--answer-preflight`: corscope's own 204 with exactly what the engine says Chrome needs. */
+export function answerPreflight(session: Session, options: ResolvedOptions, memory: Memory): Outcome {
+  const unanswered = judge({ stage: 'preflight', request: session.request, response: { status: 204, headers: [] }, context: session.context });
+  const patched = applyPatch(204, [], unanswered.patch);
+  const verdict = judge({ stage: 'preflight', request: session.request, response: { status: 204, headers: patched.headers }, context: session.context });
+  const record = makeRecord(session, verdict, 204, options);
+  record.patched = { removed: [], added: patched.record?.added ?? [], answeredPreflight: true };
+  record.msg = summarize(record);
+  remember(session, verdict, { status: 204, headers: patched.headers }, memory, record);
+  return { status: 204, headers: patched.headers, record };
+}
+
+function makeRecord(session: Session, verdict: Verdict, status: number, options: ResolvedOptions, upstream?: UpstreamFailure): ExchangeRecord {
+  const record = buildRecord({
+    id: session.id,
+    verdict,
+    method: session.request.method,
+    url: session.request.url,
+    status,
+    durationMs: Math.round((performance.now() - session.start) * 10) / 10,
+    ...(session.context.redirect ? { redirectedFrom: session.context.redirect.initialUrl } : {}),
+    ...(upstream ? { upstream } : {}),
+    logSecrets: options.logSecrets,
+  });
+  if (session.preflight) record.preflight = session.preflight;
+  return record;
+}
+
+function remember(session: Session, verdict: Verdict, response: ResponseSnapshot, memory: Memory, record: ExchangeRecord): void {
+  if (!session.cors || !session.origin) return;
+  if (session.stage === 'preflight' && (verdict.verdict !== 'blocked' || record.patched)) {
+    const method = firstValue(session.request.headers, 'access-control-request-method') ?? '';
+    const requestId = memory.nextId();
+    memory.pairing.remember(session.origin, session.request.url, method, session.id, requestId, verdict.maxAgeSeconds);
+    record.request = requestId;
+  }
+  const acao = firstValue(response.headers, 'access-control-allow-origin');
+  const acac = firstValue(response.headers, 'access-control-allow-credentials');
+  if (acao === session.origin && acac?.trim() === 'true') memory.echoes.add(session.origin);
+}
