@@ -111,9 +111,12 @@ export class RedirectMemory {
     this.cache.set(key(origin, nextUrl), initialUrl, this.ttlMs);
   }
 
-  /** The first URL of the chain that led to this request; forgotten once used. */
-  take(origin: string, url: string): string | undefined {
-    return this.cache.take(key(origin, url));
+  /**
+   * The first URL of the chain that led to this request. The actual request consumes it; a
+   * preflight sent for the redirected request only looks, since its actual request follows.
+   */
+  recall(origin: string, url: string, consume: boolean): string | undefined {
+    return consume ? this.cache.take(key(origin, url)) : this.cache.get(key(origin, url));
   }
 }
 

@@ -43,7 +43,7 @@ export function openSession(req: IncomingMessage, options: ResolvedOptions, memo
   const stage: Stage = 'stage' in classification ? classification.stage : 'request';
   const cors = 'stage' in classification;
   const origin = firstValue(request.headers, 'origin') ?? null;
-  const redirectedFrom = cors && origin ? memory.redirects.take(origin, url) : undefined;
+  const redirectedFrom = cors && origin ? memory.redirects.recall(origin, url, stage === 'request') : undefined;
   const context: ExchangeContext = {
     initiator: initiatorOf(request, options.initiator),
     credentials: stage === 'preflight' ? 'unknown' : credentialsOf(request),
