@@ -72,6 +72,7 @@ function renderStart(entry: Record<string, unknown>, p: Palette): string {
     ['target', entry.target],
     ['mode', entry.mode],
     ['frontend', entry.frontend],
+    ['page', entry.page],
   ];
   const lines = [p.bold(`corscope ${String(entry.version ?? '')}`.trim())];
   for (const [label, value] of rows) if (value) lines.push(`  ${p.dim(label.padEnd(10))}${String(value)}`);

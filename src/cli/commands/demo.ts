@@ -1,0 +1,46 @@
+/** `corscope demo`: a misconfigured API, a page on another origin, corscope in between. */
+import type { Argv } from 'yargs';
+import { startDemoServers } from '../../demo/run.js';
+import type { CliCommand } from '../command.js';
+import { EXIT_FAILURE } from '../errors.js';
+import { BEHAVIOUR_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
+import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
+
+type Flags = ParsedFlags & { readonly 'page-port'?: number; readonly 'api-port'?: number };
+
+export const demoCommand: CliCommand<Flags> = {
+  command: 'demo',
+  describe: 'Start a demo API with classic CORS mistakes, a page that calls it, and corscope in between',
+  builder: (yargs: Argv) =>
+    yargs
+      .option('port', { type: 'number', describe: "corscope's port (0: any free port)", default: 0 })
+      .option('page-port', { type: 'number', describe: "The demo page's port (0: any free port)", default: 0 })
+      .option('api-port', { type: 'number', describe: "The demo API's port (0: any free port)", default: 0 })
+      .options(PATCH_FLAGS)
+      .options({ initiator: BEHAVIOUR_FLAGS.initiator, 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
+      .options(LOG_FLAGS)
+      .example('$0 demo', 'then open the printed page URL in Chrome, with DevTools open')
+      .example('$0 demo --patch', 'the same calls succeed; the log still explains each mistake') as unknown as Argv<Flags>,
+  run: async (flags) => {
+    const options = proxyOptions({ ...flags, host: '127.0.0.1' });
+    const log = openLog(logSettings(flags));
+    // Listen for signals before the start record goes out: whoever reads it may signal at once.
+    const signal = untilSignal();
+    let demo;
+    try {
+      demo = await startDemoServers({ pagePort: flags['page-port'] ?? 0, apiPort: flags['api-port'] ?? 0 });
+    } catch (err) {
+      process.stderr.write(`corscope: cannot start the demo servers: ${(err as Error).message}\n`);
+      await log.close();
+      return EXIT_FAILURE;
+    }
+    const started = await startProxy({ ...options, target: demo.apiUrl }, log, { page: demo.pageUrl });
+    if (!started) {
+      await demo.close();
+      return EXIT_FAILURE;
+    }
+    demo.servePage(started.frontendUrl, options.patch ?? false);
+    log.logger.info({ event: 'demo', page: demo.pageUrl, api: demo.apiUrl }, `demo ready: open ${demo.pageUrl} in Chrome with DevTools open, and press the buttons`);
+    return shutdown(started, await signal, [() => demo.close()]);
+  },
+};

@@ -1,0 +1,41 @@
+/** The default command: `corscope --target URL`, a judging reverse proxy in front of the API. */
+import type { Argv } from 'yargs';
+import type { CliCommand } from '../command.js';
+import { UsageError } from '../errors.js';
+import { BEHAVIOUR_FLAGS, checkUrl, LISTEN_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
+import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
+import { EXIT_FAILURE } from '../errors.js';
+
+type Flags = ParsedFlags & { readonly target?: string };
+
+export const proxyCommand: CliCommand<Flags> = {
+  command: '$0',
+  describe: 'Forward to the target API and log, in Chrome\'s words, every CORS exchange Chrome would block',
+  builder: (yargs: Argv) =>
+    yargs
+      .option('target', { type: 'string', describe: 'The API to forward to, e.g. http://localhost:3000' })
+      .options(LISTEN_FLAGS)
+      .options(BEHAVIOUR_FLAGS)
+      .options(PATCH_FLAGS)
+      .options(LOG_FLAGS)
+      .group(['target', 'port', 'host', 'public-url', 'keep-host', 'insecure', 'timeout'], 'Proxy:')
+      .group(['initiator', 'chrome-wording'], 'Judging:')
+      .group(['patch', 'allow-origin', 'answer-preflight', 'expose'], 'Patch mode:')
+      .group(['log-format', 'log-level', 'log-file', 'log-secrets'], 'Logs:')
+      .example('$0 --target http://localhost:3000', 'judge every call the frontend makes to the API; point the frontend at http://localhost:8081')
+      .example('$0 --target http://localhost:3000 --log-format json | jq .chrome.message', 'NDJSON records, one per exchange')
+      .example('$0 --target http://localhost:3000 --patch --allow-origin http://localhost:5173', 'keep working: fix the headers Chrome needs, log what the API got wrong')
+      .example('$0 --target https://localhost:8443 --insecure --port 0', 'an HTTPS API with a self-signed certificate, any free port')
+      .example('$0 demo', 'a built-in API with classic CORS mistakes, a page to call it, corscope in between') as unknown as Argv<Flags>,
+  run: async (flags) => {
+    if (!flags.target) throw new UsageError('missing --target: the API to forward to, e.g. --target http://localhost:3000');
+    const target = checkUrl(flags.target, '--target');
+    const options = { ...proxyOptions(flags), target };
+    const log = openLog(logSettings(flags));
+    // Listen for signals before the start record goes out: whoever reads it may signal at once.
+    const signal = untilSignal();
+    const started = await startProxy(options, log);
+    if (!started) return EXIT_FAILURE;
+    return shutdown(started, await signal);
+  },
+};

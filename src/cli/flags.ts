@@ -1,0 +1,119 @@
+/**
+ * The flags shared by the commands that run a proxy (the default command and `demo`), and their
+ * translation into `createCorscope` options. Validation errors are UsageErrors worded for the user.
+ */
+import type { Options } from 'yargs';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
+import { OptionsError, parseHttpUrl, type CorscopeOptions } from '../proxy/options.js';
+import { UsageError } from './errors.js';
+
+export const LISTEN_FLAGS = {
+  port: { type: 'number', describe: 'Port to listen on (0: any free port)', default: 8081 },
+  host: { type: 'string', describe: 'Address to listen on (loopback by default)', default: '127.0.0.1' },
+} as const satisfies Record<string, Options>;
+
+export const BEHAVIOUR_FLAGS = {
+  'public-url': { type: 'string', describe: 'URL the browser uses to reach corscope, when something sits in front of it' },
+  'keep-host': { type: 'boolean', describe: "Send the browser's Host header to the target (default: the target's own)" },
+  insecure: { type: 'boolean', describe: "Accept the target's self-signed TLS certificate" },
+  timeout: { type: 'number', describe: "Milliseconds to wait for the target's response head before answering 504", default: 60_000 },
+  initiator: { choices: ['fetch', 'xhr'], describe: 'Write Chrome lines for fetch() or XMLHttpRequest (default: fetch unless X-Requested-With says XHR)' },
+  'chrome-wording': { choices: ['current', 'legacy'], describe: "Chrome's wording: current (Chrome 156) or legacy (up to ~132)", default: 'current' },
+} as const satisfies Record<string, Options>;
+
+export const PATCH_FLAGS = {
+  patch: { type: 'boolean', describe: 'Fix what Chrome would block with the smallest header change (findings still logged)' },
+  'allow-origin': { type: 'string', array: true, describe: 'Only patch for this page origin (repeatable)' },
+  'answer-preflight': { type: 'boolean', describe: 'With --patch, answer preflights with 204 without asking the target' },
+  expose: { type: 'string', array: true, describe: 'With --patch, response headers the page may read (repeatable)' },
+} as const satisfies Record<string, Options>;
+
+export const LOG_FLAGS = {
+  'log-format': { choices: ['pretty', 'json'], describe: 'pretty on a terminal, json (NDJSON) otherwise' },
+  'log-level': { choices: [...LOG_LEVELS], describe: 'Least level logged (non-CORS traffic is debug)', default: 'info' },
+  'log-file': { type: 'string', describe: 'Also write NDJSON records to this file' },
+  'log-secrets': { type: 'boolean', describe: 'Log Cookie, Authorization and Set-Cookie values (redacted by default)' },
+} as const satisfies Record<string, Options>;
+
+/** What yargs hands a proxy-running command (kebab-case keys as typed). */
+export interface ParsedFlags {
+  readonly port?: number;
+  readonly host?: string;
+  readonly 'public-url'?: string;
+  readonly 'keep-host'?: boolean;
+  readonly insecure?: boolean;
+  readonly timeout?: number;
+  readonly initiator?: string;
+  readonly 'chrome-wording'?: string;
+  readonly patch?: boolean;
+  readonly 'allow-origin'?: (string | number)[];
+  readonly 'answer-preflight'?: boolean;
+  readonly expose?: (string | number)[];
+  readonly 'log-format'?: string;
+  readonly 'log-level'?: string;
+  readonly 'log-file'?: string;
+  readonly 'log-secrets'?: boolean;
+}
+
+export interface LogSettings {
+  readonly format: LogFormat | undefined;
+  readonly level: LogLevel;
+  readonly file: string | undefined;
+}
+
+/** Everything but the target and the logger, which each command supplies. */
+export function proxyOptions(flags: ParsedFlags): Omit<CorscopeOptions, 'target'> {
+  const port = flags.port ?? 8081;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got '${String(flags.port)}'`);
+  const timeout = flags.timeout ?? 60_000;
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got '${String(flags.timeout)}'`);
+  const allowOrigins = (flags['allow-origin'] ?? []).map((o) => checkOrigin(String(o)));
+  if (!flags.patch && (allowOrigins.length > 0 || flags['answer-preflight'] || (flags.expose ?? []).length > 0)) {
+    throw new UsageError('--allow-origin, --answer-preflight and --expose only apply with --patch');
+  }
+  return {
+    port,
+    host: flags.host ?? '127.0.0.1',
+    ...(flags['public-url'] ? { publicUrl: checkUrl(flags['public-url'], '--public-url') } : {}),
+    keepHost: flags['keep-host'] ?? false,
+    insecure: flags.insecure ?? false,
+    timeoutMs: timeout,
+    ...(flags.initiator === 'fetch' || flags.initiator === 'xhr' ? { initiator: flags.initiator } : {}),
+    wording: flags['chrome-wording'] === 'legacy' ? 'legacy' : 'current',
+    patch: flags.patch ?? false,
+    allowOrigins,
+    answerPreflight: flags['answer-preflight'] ?? false,
+    expose: (flags.expose ?? []).map(String),
+    logSecrets: flags['log-secrets'] ?? false,
+  };
+}
+
+export function logSettings(flags: ParsedFlags): LogSettings {
+  return {
+    format: flags['log-format'] === 'json' || flags['log-format'] === 'pretty' ? flags['log-format'] : undefined,
+    level: (flags['log-level'] ?? 'info') as LogLevel,
+    file: flags['log-file'],
+  };
+}
+
+export function checkUrl(value: string, flag: string): string {
+  try {
+    return parseHttpUrl(value, flag === '--target' ? 'target' : `${flag} value`).href;
+  } catch (err) {
+    throw new UsageError(err instanceof OptionsError ? err.message : String(err));
+  }
+}
+
+/** Chrome sends `scheme://host[:port]`, no path, no trailing slash; the list must match that. */
+function checkOrigin(value: string): string {
+  let origin: string;
+  try {
+    origin = new URL(value).origin;
+  } catch {
+    throw new UsageError(`--allow-origin '${value}' is not an origin (expected e.g. http://localhost:5173)`);
+  }
+  if (origin === 'null' || origin !== value.replace(/\/$/, '')) {
+    throw new UsageError(`--allow-origin '${value}' is not an origin; did you mean '${origin}'?`);
+  }
+  return origin;
+}

@@ -1,0 +1,53 @@
+/**
+ * The CLI: parse, run the chosen command, map failures to exit codes. No CORS knowledge here.
+ * `run` returns the exit code (tests call it in-process); `main` is what bin/corscope.js calls.
+ */
+import yargs, { type Argv } from 'yargs';
+import type { CliCommand } from './command.js';
+import { demoCommand } from './commands/demo.js';
+import { proxyCommand } from './commands/proxy.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { packageVersion } from './version.js';
+
+const COMMANDS: readonly CliCommand<never>[] = [proxyCommand as CliCommand<never>, demoCommand as CliCommand<never>];
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let code = EXIT_OK;
+  let parser: Argv = yargs([...argv])
+    .scriptName('corscope')
+    .usage('$0 --target <url> [options]\n\nA local reverse proxy that judges every CORS exchange exactly as Chrome does and says why, in Chrome\'s own words.')
+    .strict()
+    .exitProcess(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, err) => {
+      throw err instanceof UsageError || !err ? new UsageError(message || err?.message || 'invalid arguments') : err;
+    })
+    .help()
+    .alias('help', 'h')
+    .version(packageVersion())
+    .epilogue('Exit codes: 0 clean exit, 1 runtime failure (e.g. port in use), 2 usage error.');
+  for (const cmd of COMMANDS) {
+    parser = parser.command(cmd.command as string, cmd.describe, cmd.builder, async (args) => {
+      code = await cmd.run(args as never);
+    });
+  }
+  try {
+    await parser.parseAsync();
+    return code;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`corscope: ${firstLine(err.message)} (see corscope --help)\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`corscope: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  process.exitCode = await run(argv);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}

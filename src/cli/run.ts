@@ -1,0 +1,111 @@
+/**
+ * The life of a running proxy in the CLI: logger, listen, the startup block, signals, clean close.
+ * Shared by the default command and `demo`.
+ */
+import { createLogger, defaultFormat, type CorscopeLogger } from '../log/logger.js';
+import { isLoopback, type CorscopeOptions } from '../proxy/options.js';
+import { createCorscope, type CorscopeServer } from '../proxy/server.js';
+import { EXIT_FAILURE, EXIT_OK } from './errors.js';
+import type { LogSettings } from './flags.js';
+import { packageVersion } from './version.js';
+
+export interface Started {
+  readonly server: CorscopeServer;
+  readonly log: CorscopeLogger;
+  /** The URL the frontend should call instead of the API. */
+  readonly frontendUrl: string;
+}
+
+export function openLog(settings: LogSettings): CorscopeLogger {
+  return createLogger({
+    format: settings.format ?? defaultFormat(),
+    level: settings.level,
+    ...(settings.file ? { file: settings.file } : {}),
+  });
+}
+
+/** Listens, or explains on stderr why not (a busy port above all) and returns null. */
+export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, extra: Record<string, unknown> = {}): Promise<Started | null> {
+  const server = createCorscope({ ...options, logger: log.logger });
+  try {
+    await server.listen();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `${server.options.host}:${server.options.port}`;
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${server.options.port} on ${server.options.host} is already in use; choose another with --port (0 picks a free one)`
+        : code === 'EACCES'
+          ? `no permission to listen on ${where}; use a port above 1023`
+          : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+            ? `cannot listen on ${where}: no such local address`
+            : `cannot listen on ${where}: ${(err as Error).message}`;
+    process.stderr.write(`corscope: ${why}\n`);
+    await log.close();
+    return null;
+  }
+  const frontendUrl = frontendUrlOf(server);
+  const o = server.options;
+  const warnings: string[] = [];
+  if (o.patch && !isLoopback(o.host)) {
+    warnings.push(`--patch on ${o.host}: every page that can reach this address may now read the API's responses`);
+  }
+  if (o.patch && o.allowOrigins.length === 0) {
+    warnings.push('--patch applies to every Origin; limit it with --allow-origin http://localhost:5173');
+  }
+  const mode = o.patch
+    ? `patch: what Chrome would block is fixed on the way${o.allowOrigins.length ? ` for ${o.allowOrigins.join(', ')}` : ''}${o.answerPreflight ? '; preflights answered by corscope' : ''} (findings still logged)`
+    : 'observe: responses forwarded unchanged';
+  log.logger.info(
+    {
+      event: 'start',
+      version: packageVersion(),
+      listening: server.url,
+      target: o.target.href,
+      mode,
+      frontend: frontendUrl,
+      ...(warnings.length ? { warnings } : {}),
+      ...extra,
+    },
+    `corscope listening on ${server.url ?? ''}, forwarding to ${o.target.href}; point the frontend at ${frontendUrl}`,
+  );
+  return { server, log, frontendUrl };
+}
+
+/** `--public-url`, else the listening URL with `localhost` for loopback (what a frontend config uses). */
+function frontendUrlOf(server: CorscopeServer): string {
+  const { publicUrl, host } = server.options;
+  if (publicUrl) return publicUrl.href.replace(/\/$/, '');
+  const name = isLoopback(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${server.port ?? server.options.port}`;
+}
+
+/** Resolves when SIGINT or SIGTERM arrives; a second signal ends the process at once. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+/** Stops accepting, lets in-flight exchanges finish (bounded), flushes the logs. */
+export async function shutdown(started: Started, signal: string, closers: (() => Promise<void>)[] = []): Promise<number> {
+  started.log.logger.info({ event: 'stop', signal }, `corscope stopping (${signal})`);
+  try {
+    await started.server.close();
+    for (const close of closers) await close();
+  } catch (err) {
+    process.stderr.write(`corscope: error while closing: ${(err as Error).message}\n`);
+    await started.log.close();
+    return EXIT_FAILURE;
+  }
+  await started.log.close();
+  return EXIT_OK;
+}
