@@ -1,4 +1,5 @@
 import { checkAccess, checkCredentials, type AccessFailure } from './access-check.js';
+import { pickDisallowedHeader } from './header-order.js';
 import { disallowedHeaders, isMethodAllowed } from './preflight.js';
 import { hasUrlCredentials } from './redirect.js';
 import type { ExchangeFacts } from './facts.js';
@@ -45,7 +46,7 @@ function accessFailures(facts: ExchangeFacts, include: boolean, preflight: boole
 }
 
 /** A CORS-preflight fetch's response (Chromium `PreflightController`, `PreflightResult`). */
-export function preflightFailures(facts: ExchangeFacts, include: boolean, pickHeader: HeaderPicker): Failure[] {
+export function preflightFailures(facts: ExchangeFacts, include: boolean): Failure[] {
   const failures: Failure[] = [];
   const redirected = facts.location !== null;
   if (redirected) failures.push({ code: 'PreflightDisallowedRedirect', hint: '' });
@@ -62,7 +63,7 @@ export function preflightFailures(facts: ExchangeFacts, include: boolean, pickHe
   if (headers !== null) {
     const refused = disallowedHeaders(facts.requestedHeaders, headers, include);
     if (refused.length > 0) {
-      const named = pickHeader(refused);
+      const named = pickDisallowedHeader(refused, facts.authorHeaderOrder ?? facts.requestedHeaders, facts.initiator, facts.url);
       failures.push({ code: 'HeaderDisallowedByPreflightResponse', hint: named, names: refused });
     }
   }
@@ -81,6 +82,3 @@ export function requestFailures(facts: ExchangeFacts, include: boolean): Failure
   }
   return failures;
 }
-
-/** Chooses which refused header Chrome names, from the refused names in request order. */
-export type HeaderPicker = (refused: readonly string[]) => string;

@@ -23,6 +23,8 @@ export interface ExchangeFacts {
   readonly method: string;
   /** The author request-header names a preflight asks for (lowercase, as in `Access-Control-Request-Headers`). */
   readonly requestedHeaders: readonly string[];
+  /** The order the page set its headers in, when the caller knows it. */
+  readonly authorHeaderOrder?: readonly string[];
   readonly allowLists: PreflightAllowLists;
   readonly maxAge: string | null;
   /** A redirect's Location, resolved against `url`; null when the response is not a redirect. */
@@ -61,6 +63,7 @@ export function gatherFacts(exchange: Exchange, origin: string): ExchangeFacts {
         ? (headerValues(request.headers, 'access-control-request-method')[0] ?? request.method)
         : request.method,
     requestedHeaders,
+    ...(context.authorHeaderOrder ? { authorHeaderOrder: context.authorHeaderOrder.map((n) => n.toLowerCase()) } : {}),
     allowLists: parseAllowLists(headers),
     maxAge: normalizedHeader(headers, 'access-control-max-age'),
     location: rawLocation === null ? null : (resolveLocation(rawLocation, request.url) ?? rawLocation),

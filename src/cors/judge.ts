@@ -3,7 +3,6 @@ import { preflightFailures, requestFailures, type Failure } from './checks.js';
 import { explain } from './explain.js';
 import { gatherFacts, type ExchangeFacts } from './facts.js';
 import { headerValues } from './header-list.js';
-import { pickDisallowedHeader } from './header-order.js';
 import { consoleLines } from './messages.js';
 import { EMPTY_PATCH, minimalPatch } from './minimal-headers.js';
 import { preflightCacheSeconds } from './preflight.js';
@@ -36,7 +35,7 @@ export function judge(exchange: Exchange): Verdict {
   const credentials = context.credentials ?? credentialsOf(exchange.request, exchange.stage);
   const facts = gatherFacts(exchange, origin);
   const run = (include: boolean) =>
-    facts.stage === 'preflight' ? preflightFailures(facts, include, pickDisallowedHeader) : requestFailures(facts, include);
+    facts.stage === 'preflight' ? preflightFailures(facts, include) : requestFailures(facts, include);
 
   const withoutCredentials = credentials === 'include' ? [] : run(false);
   const withCredentials = credentials === 'omit' ? [] : run(true);

@@ -63,6 +63,12 @@ export interface ExchangeContext {
    * allowed (the caller keeps that memory; the engine stays pure). Reveals an origin-reflecting server.
    */
   readonly otherOriginsEchoed?: readonly string[];
+  /**
+   * The names of the headers the page set, in the order it set them, when known (`corscope check`).
+   * With XMLHttpRequest this order decides which refused header Chrome names; a preflight does not
+   * show it, so without it the sorted `Access-Control-Request-Headers` order stands in.
+   */
+  readonly authorHeaderOrder?: readonly string[];
 }
 
 export interface Exchange {
