@@ -5,7 +5,7 @@
  * wording or behaviour (an upgrade): then the engine's catalog needs a look before anything else.
  */
 import { describe, it } from 'vitest';
-import { loadFixture, normalizePorts } from './harness/cases.js';
+import { loadFixture, normalizePorts, type Observation } from './harness/cases.js';
 import { caseBudgetMs, runCase } from './harness/run-case.js';
 import { chromiumOrReport, useBrowser } from './harness/suite.js';
 import { jsSummary, recordedJsSummary } from './harness/outcome.js';
@@ -16,11 +16,10 @@ const chromium = chromiumOrReport();
 if (chromium) {
   const browser = useBrowser(chromium);
   describe.concurrent(`Chromium ${chromium.version} without a proxy prints what Chromium ${fixture.chromiumVersion} printed`, () => {
-    it.for([...fixture.cases])(
-      '$id',
+    it.for(fixture.cases.map((c): [string, Observation] => [c.id, c]))(
+      '%s',
       { timeout: Math.max(...fixture.cases.map((c) => caseBudgetMs(c.definition))) + 5_000 },
-      async (obs, { expect }) => {
-        const id = obs.id;
+      async ([id, obs], { expect }) => {
         const run = await runCase(browser(), obs.definition);
         const printed = run.primary.map((line) => normalizePorts(line, run.ports));
         expect(printed, `${id}: Chrome's console errors (minus 'Failed to load resource')`).toEqual(obs.primaryMessages);

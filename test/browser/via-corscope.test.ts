@@ -41,8 +41,14 @@ const NOT_THROUGH_CORSCOPE: Readonly<Record<string, Special>> = {
 
 const fixture = loadFixture();
 const cases = [...fixture.cases];
-const regular = cases.filter((c) => !NOT_THROUGH_CORSCOPE[c.id]);
-const special = cases.filter((c) => NOT_THROUGH_CORSCOPE[c.id]).map((c) => ({ ...c, special: NOT_THROUGH_CORSCOPE[c.id]! }));
+/** `[id, case]` rows: vitest prints `%s` ids without quotes. */
+const regular = cases.filter((c) => !NOT_THROUGH_CORSCOPE[c.id]).map((c): [string, Observation] => [c.id, c]);
+const special = cases
+  .filter((c) => NOT_THROUGH_CORSCOPE[c.id])
+  .map((c): [string, string, Observation & { special: Special }] => {
+    const sp = NOT_THROUGH_CORSCOPE[c.id]!;
+    return [c.id, sp.kind, { ...c, special: sp }];
+  });
 const timeout = Math.max(...cases.map((c) => caseBudgetMs(c.definition))) + 10_000;
 const chromium = chromiumOrReport();
 
@@ -90,7 +96,7 @@ if (chromium) {
   const browser = useBrowser(chromium);
 
   describe.concurrent(`Chromium ${chromium.version} through corscope prints the line corscope logged`, () => {
-    it.for(regular)('$id', { timeout }, async (obs, { expect }) => {
+    it.for(regular)('%s', { timeout }, async ([, obs], { expect }) => {
       const front = corscopeFront({ initiator: obs.definition.client.api ?? 'fetch' });
       const run = await runCase(browser(), obs.definition, front.start);
       expectCorscopeAgrees(expect, obs, run, front.records);
@@ -100,7 +106,7 @@ if (chromium) {
   });
 
   describe.concurrent(`Chromium ${chromium.version}: failures that never pass through corscope`, () => {
-    it.for(special)('$id ($special.kind)', { timeout }, async (obs, { expect }) => {
+    it.for(special)('%s (%s)', { timeout }, async ([, , obs], { expect }) => {
       const api = obs.definition.client.api ?? 'fetch';
       const front = corscopeFront({ initiator: api });
       const run = await runCase(browser(), obs.definition, front.start);
@@ -129,7 +135,7 @@ if (chromium) {
   });
 
   describe.concurrent(`Chromium ${chromium.version} through corscope --patch: every call succeeds`, () => {
-    it.for(regular)('$id', { timeout }, async (obs, { expect }) => {
+    it.for(regular)('%s', { timeout }, async ([, obs], { expect }) => {
       const front = corscopeFront({ initiator: obs.definition.client.api ?? 'fetch', patch: true });
       const run = await runCase(browser(), obs.definition, front.start);
       expect(run.corsLines, `${obs.id}: Chrome's CORS errors through corscope --patch`).toEqual([]);
@@ -140,7 +146,7 @@ if (chromium) {
       }
     });
 
-    it.for(special)('$id cannot be patched ($special.kind): Chrome fails as without corscope', { timeout }, async (obs, { expect }) => {
+    it.for(special)('%s cannot be patched (%s): Chrome fails as without corscope', { timeout }, async ([, , obs], { expect }) => {
       const front = corscopeFront({ initiator: obs.definition.client.api ?? 'fetch', patch: true });
       const run = await runCase(browser(), obs.definition, front.start);
       expect(normalized(run), `${obs.id}: ${obs.special.why}`).toEqual(obs.primaryMessages);
