@@ -1,0 +1,133 @@
+/**
+ * What travels besides plain HTTP/1.1 exchanges: HTTPS targets, websocket upgrades, requests Node's
+ * parser refuses, and browsers that give up halfway.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { corsHeaders, send, startProxy, type Proxy } from './helpers.js';
+
+const PAGE = 'http://localhost:5173';
+const tls = { key: readFileSync(new URL('./tls/key.pem', import.meta.url)), cert: readFileSync(new URL('./tls/cert.pem', import.meta.url)) };
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+async function listen<T extends net.Server>(server: T): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        if (server instanceof http.Server) server.closeAllConnections();
+      }),
+  );
+  return (server.address() as AddressInfo).port;
+}
+
+async function proxyTo(target: string, options = {}): Promise<Proxy> {
+  const proxy = await startProxy(target, options);
+  closers.push(proxy.close);
+  return proxy;
+}
+
+describe('HTTPS target', () => {
+  it('a self-signed certificate is refused with an explanation, and accepted with --insecure', async () => {
+    const port = await listen(https.createServer(tls, (req, res) => {
+      res.writeHead(200, { 'Access-Control-Allow-Origin': '*' });
+      res.end('secure');
+    }));
+    const strict = await proxyTo(`https://127.0.0.1:${port}`);
+    const refused = await send(strict.port, { path: '/', headers: corsHeaders(PAGE) });
+    expect(refused.status).toBe(502);
+    expect(strict.records[0]!.upstream!.message).toContain('--insecure');
+    const lax = await proxyTo(`https://127.0.0.1:${port}`, { insecure: true });
+    const reply = await send(lax.port, { path: '/', headers: corsHeaders(PAGE) });
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString()).toBe('secure');
+  });
+});
+
+describe('websockets', () => {
+  it('an upgrade passes through both ways', async () => {
+    const upstream = http.createServer();
+    upstream.on('upgrade', (req, socket) => {
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Origin-Seen: ${req.headers.origin ?? ''}\r\n\r\n`);
+      socket.on('data', (data: Buffer) => socket.write(Buffer.concat([Buffer.from('echo:'), data])));
+      socket.on('end', () => socket.end());
+    });
+    const port = await listen(upstream);
+    const proxy = await proxyTo(`http://127.0.0.1:${port}`);
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port: proxy.port,
+        path: '/socket',
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', Origin: PAGE, 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      });
+      req.on('error', reject);
+      req.on('upgrade', (res, socket) => {
+        expect(res.headers['x-origin-seen']).toBe(PAGE);
+        socket.once('data', (data: Buffer) => {
+          resolve(data.toString());
+          socket.destroy();
+        });
+        socket.write('hello');
+      });
+      req.end();
+    });
+    expect(echoed).toBe('echo:hello');
+  });
+});
+
+describe("requests Node's parser refuses", () => {
+  it("a lowercase 'patch' (fetch does not uppercase PATCH) gets a 400 that says why", async () => {
+    const port = await listen(http.createServer((req, res) => res.end()));
+    const proxy = await proxyTo(`http://127.0.0.1:${port}`);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(proxy.port, '127.0.0.1', () => {
+        socket.write(`patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(raw).toContain("a lowercase 'patch' stays lowercase");
+  });
+});
+
+describe('a browser giving up', () => {
+  it('downloads aborted halfway free the sockets on both sides', async () => {
+    const upstream = http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      const timer = setInterval(() => res.write(chunk), 1);
+      res.on('close', () => clearInterval(timer));
+    });
+    const port = await listen(upstream);
+    const proxy = await proxyTo(`http://127.0.0.1:${port}`);
+    for (let i = 0; i < 30; i++) {
+      await new Promise<void>((resolve) => {
+        const req = http.request({ host: '127.0.0.1', port: proxy.port, path: `/big/${i}`, agent: false, headers: { Origin: PAGE } });
+        req.on('response', (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => resolve());
+        req.end();
+      });
+    }
+    const connections = () => new Promise<number>((resolve) => upstream.getConnections((_e, n) => resolve(n)));
+    for (let tries = 0; tries < 100 && (await connections()) > 0; tries++) await new Promise((r) => setTimeout(r, 20));
+    expect(await connections()).toBe(0);
+    expect(proxy.records).toHaveLength(30);
+  });
+});
