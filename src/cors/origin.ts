@@ -36,5 +36,14 @@ export function isSameOrigin(origin: string, url: string): boolean {
  */
 export function isValidGurl(value: string): boolean {
   if (value === '' || urlScheme(value) === null) return false;
-  return safeUrl(value) !== null;
+  return safeUrl(bytesAsUtf8(value)) !== null;
 }
+
+/** Header values arrive one character per byte; GURL reads those bytes as UTF-8. */
+function bytesAsUtf8(value: string): string {
+  if (!/[\x80-\xff]/.test(value)) return value;
+  const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0) & 0xff);
+  return UTF8.decode(bytes);
+}
+
+const UTF8 = new TextDecoder();

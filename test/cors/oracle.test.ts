@@ -10,6 +10,7 @@ import { chromeCorsLines, includesCredentials, loadOracle, type OracleCase } fro
  */
 
 const oracle = loadOracle();
+const edge = loadOracle('chrome-edge-cases.json');
 
 /** Calls that never reach a server, so no proxy and no exchange can see them. */
 const RENDERER_ONLY: Record<string, string> = {
@@ -50,7 +51,7 @@ function replay(kase: OracleCase, credentials: ExchangeContext['credentials']): 
 const blockedLines = (verdicts: Verdict[], kase: OracleCase) =>
   verdicts.filter((v) => v.verdict === 'blocked').map((v) => v.primary!.chrome![kase.client.api]);
 
-const observable = oracle.cases.filter((c) => c.serverRequests.length > 0);
+const observable = [...oracle.cases, ...edge.cases].filter((c) => c.serverRequests.length > 0);
 
 describe(`engine against Chrome ${oracle.chromiumVersion}: known credentials mode`, () => {
   it.each(observable.map((c) => [c.id, c] as const))('%s', (_id, kase) => {
@@ -76,7 +77,11 @@ describe('the CORS issue code Chrome filed is the engine code', () => {
   const withIssue = observable.filter((c) => c.corsIssues.some((i) => !i.isWarning));
   it.each(withIssue.map((c) => [c.id, c] as const))('%s', (_id, kase) => {
     const verdicts = replay(kase, includesCredentials(kase) ? 'include' : 'omit');
-    const codes = verdicts.filter((v) => v.verdict === 'blocked').map((v) => [v.primary!.code, v.primary!.hint ?? '']);
+    // DevTools shows the failed parameter's bytes decoded as UTF-8.
+    const asDevTools = (hint: string) => Buffer.from(hint, 'latin1').toString('utf8');
+    const codes = verdicts
+      .filter((v) => v.verdict === 'blocked')
+      .map((v) => [v.primary!.code, asDevTools(v.primary!.hint ?? '')]);
     expect(codes).toEqual(kase.corsIssues.filter((i) => !i.isWarning).map((i) => [i.corsError, i.failedParameter]));
   });
 });
