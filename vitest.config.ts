@@ -16,14 +16,14 @@ export default defineConfig({
       },
       {
         // The real-Chromium conformance suite: one browser for all its files (globalSetup),
-        // files one after another, cases 4 at a time within a file.
+        // files one after another, cases 6 at a time within a file.
         extends: true,
         test: {
           name: 'chromium',
           include: ['test/browser/**/*.test.ts'],
           globalSetup: ['test/browser/harness/global-setup.ts'],
           fileParallelism: false,
-          maxConcurrency: 4,
+          maxConcurrency: 6,
           testTimeout: 60_000,
         },
       },

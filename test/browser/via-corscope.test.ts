@@ -138,8 +138,9 @@ if (chromium) {
     it.for(regular)('%s', { timeout }, async ([, obs], { expect }) => {
       const front = corscopeFront({ initiator: obs.definition.client.api ?? 'fetch', patch: true });
       const run = await runCase(browser(), obs.definition, front.start);
-      expect(run.corsLines, `${obs.id}: Chrome's CORS errors through corscope --patch`).toEqual([]);
-      expect(run.js.calls.filter((c) => !c.ok).map(describeCall), `${obs.id}: calls that failed through corscope --patch`).toEqual([]);
+      const logged = `corscope logged:\n${describeRecords(front.records)}\n`;
+      expect(run.corsLines, `${obs.id}: Chrome's CORS errors through corscope --patch; ${logged}`).toEqual([]);
+      expect(run.js.calls.filter((c) => !c.ok).map(describeCall), `${obs.id}: calls that failed through corscope --patch; ${logged}`).toEqual([]);
       if (obs.primaryMessages.some(isCorsLine)) {
         const patched = front.records.filter((r) => r.patched && (r.patched.added.length || r.patched.removed.length || r.patched.status || r.patched.answeredPreflight));
         expect(patched.length, `${obs.id}: blocked without --patch, so some record must say what was patched\n${describeRecords(front.records)}`).toBeGreaterThan(0);

@@ -39,6 +39,11 @@ export const judgedBad = (r: ExchangeRecord): boolean => r.verdict === 'blocked'
 export function describeRecords(records: readonly ExchangeRecord[]): string {
   if (records.length === 0) return '(corscope logged no exchange)';
   return records
-    .map((r) => `  ${r.stage} ${r.method} ${r.url} -> ${r.status} ${r.verdict}${r.chrome ? `: ${r.chrome.message}` : ''}`)
+    .map((r) => {
+      const p = r.patched;
+      const edits = p ? [...(p.status ? [`status ${p.status.from}->${p.status.to}`] : []), ...p.removed.map((l) => `-${l}`), ...p.added.map((l) => `+${l}`)] : [];
+      const patched = p ? ` [patched${p.answeredPreflight ? ', answered by corscope' : ''}: ${edits.join(', ')}]` : '';
+      return `  ${r.stage} ${r.method} ${r.url} -> ${r.status} ${r.verdict}${patched}${r.chrome ? `: ${r.chrome.message}` : ''}`;
+    })
     .join('\n');
 }
