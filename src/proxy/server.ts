@@ -8,7 +8,6 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
@@ -34,6 +33,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private readonly upgraded = new Set<Duplex>();
   private readonly memory: Memory;
   private closing: Promise<void> | undefined;
+  /** `host:port` as listening, for requests that come without a Host header (HTTP/1.0). */
+  private listeningHost = '';
 
   constructor(options: CorscopeOptions) {
     super();
@@ -79,6 +80,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
         const port = typeof address === 'object' && address ? address.port : this.options.port;
         const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
         this.url = `http://${host}:${port}`;
+        this.listeningHost = `${host}:${port}`;
         resolve({ url: this.url });
       });
     });
@@ -110,14 +112,10 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     return this.closing;
   }
 
-  private fallbackHost(): string {
-    return `${this.options.host}:${this.port ?? this.options.port}`;
-  }
-
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     let session: Session;
     try {
-      session = openSession(req, this.options, this.memory, this.fallbackHost());
+      session = openSession(req, this.options, this.memory, this.listeningHost);
     } catch (err) {
       this.engineFault(err, req);
       this.proxy.web(req, res, {}, (e) => this.onProxyError(e, req, res));
@@ -168,7 +166,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       proxyRes.destroy();
       return;
     }
-    pipeline(proxyRes, res, () => undefined);
+    relay(proxyRes, res);
     if (outcome) this.publish(outcome.record);
   }
 
@@ -263,6 +261,19 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private engineFault(err: unknown, req: IncomingMessage): void {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
+}
+
+/**
+ * Streams the body on. Plain `pipe` with both teardown paths rather than `stream.pipeline`, which
+ * allocates an AbortController (and a DOMException on finish) per response: measurable per request.
+ */
+function relay(from: IncomingMessage, to: ServerResponse): void {
+  from.on('error', () => to.destroy());
+  from.on('aborted', () => to.destroy());
+  to.on('close', () => {
+    if (!from.complete) from.destroy();
+  });
+  from.pipe(to);
 }
 
 export function createCorscope(options: CorscopeOptions): CorscopeServer {
