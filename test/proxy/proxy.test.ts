@@ -3,7 +3,7 @@
  * fidelity, and the exact record fields.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOracle } from '../support/oracle.js';
 import { corsHeaders, endToEnd, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
@@ -182,6 +182,37 @@ describe('target failures', () => {
     expect(reply.status).toBe(502);
     expect(proxy.records[0]!.upstream!.code).toBe('ECONNRESET');
     expect((await send(proxy.port, { path: '/api', headers: corsHeaders(PAGE) })).status).toBe(502);
+  });
+});
+
+describe('target faults mid-way', () => {
+  it('a target breaking off mid-body: the browser sees a truncated response, corscope lives on', async () => {
+    const { proxy } = await pair((req, res) => {
+      if (req.url !== '/cut') return writeRaw(res, 200, [], 'fine');
+      res.writeHead(200, { 'Content-Length': '1000' });
+      res.write('x'.repeat(100));
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const outcome = await send(proxy.port, { path: '/cut', headers: corsHeaders(PAGE) }).then(
+      () => 'complete',
+      (err: Error) => err.message,
+    );
+    expect(outcome).not.toBe('complete');
+    expect(proxy.records).toHaveLength(1);
+    expect((await send(proxy.port, { path: '/' })).body.toString()).toBe('fine');
+  });
+
+  it('a malformed response head: 502 saying so', async () => {
+    const raw = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nBad Header Line\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    running.push({ close: () => new Promise<void>((resolve) => raw.close(() => resolve())) });
+    const proxy = await startProxy(`http://127.0.0.1:${(raw.address() as AddressInfo).port}`);
+    running.push(proxy);
+    const reply = await send(proxy.port, { path: '/api', headers: corsHeaders(PAGE) });
+    expect(reply.status).toBe(502);
+    expect(proxy.records[0]!.upstream!.message).toContain('malformed HTTP response');
   });
 });
 
