@@ -97,7 +97,7 @@ export function demoRoutes(pageOrigin: string): DemoRoute[] {
       title: 'Redirect to a route without CORS',
       call: { method: 'GET' },
       mistake: 'The old route redirects to one that forgot Access-Control-Allow-Origin.',
-      main: () => ({ status: 302, headers: [['Access-Control-Allow-Origin', '*'], ['Location', '/missing-acao']] }),
+      main: () => ({ status: 302, headers: [...good, ['Location', '/missing-acao']] }),
     },
   ];
 }

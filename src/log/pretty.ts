@@ -115,7 +115,7 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette): stri
 }
 
 function describe(f: Finding, p: Palette): string {
-  const when = f.onlyIf ? p.dim(` (only if ${f.onlyIf.replace('credentials-', 'credentials ')})`) : '';
+  const when = f.onlyIf ? p.dim(f.onlyIf === 'credentials-include' ? ' (only with credentials)' : ' (only without credentials)') : '';
   return `${p.bold(f.code)}${when}: ${f.cause}`;
 }
 

@@ -116,10 +116,14 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
     findings,
     credentials: verdict.credentials,
     initiator: verdict.initiator,
+    // Filled in later by the proxy; declared here so they come next to the id in every record.
+    preflight: undefined,
+    request: undefined,
     ...(verdict.notCors ? { notCors: verdict.notCors } : {}),
     ...(input.redirectedFrom ? { redirectedFrom: input.redirectedFrom } : {}),
     durationMs: input.durationMs,
     ...(input.upstream ? { upstream: input.upstream } : {}),
+    patched: undefined,
     msg: '',
   };
   record.msg = summarize(record);
