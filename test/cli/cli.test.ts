@@ -3,7 +3,9 @@
  * first), stdout read as NDJSON.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -111,6 +113,29 @@ describe('running', () => {
     run.child.kill('SIGTERM');
     expect(await run.next()).toMatchObject({ event: 'stop', signal: 'SIGTERM' });
     expect(await run.exit).toBe(0);
+  });
+
+  it('--log-format pretty on stdout and --log-file NDJSON, flushed on SIGTERM', async () => {
+    const upstream = await startUpstream((req, res) => writeRaw(res, 200, []));
+    closers.push(upstream.close);
+    const file = join(mkdtempSync(join(tmpdir(), 'corscope-cli-')), 'log.ndjson');
+    const child = spawn(process.execPath, [bin, '--target', upstream.origin, '--port', '0', '--log-format', 'pretty', '--log-file', file], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!/frontend +http:\/\/localhost:\d+/.test(out)) await new Promise((r) => setTimeout(r, 20));
+    const port = Number(/frontend +http:\/\/localhost:(\d+)/.exec(out)![1]);
+    await send(port, { path: '/api', headers: corsHeaders('http://localhost:5173') });
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(out).toMatch(/^corscope \S+\n {2}listening +http:\/\/127\.0\.0\.1:\d+\n {2}target +http:\/\/127\.0\.0\.1:\d+\/\n {2}mode +observe/);
+    expect(out).toMatch(/BLOCKED +#1 request GET http:\/\/localhost:\d+\/api/);
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    expect(records.map((r) => r.event)).toEqual(['start', 'cors', 'stop']);
   });
 
   it('stdout that is not a terminal gets NDJSON without being asked', async () => {
