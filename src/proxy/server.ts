@@ -162,7 +162,12 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     }
     const finalStatus = outcome?.status ?? status;
     const message = finalStatus === status ? proxyRes.statusMessage : undefined;
-    if (!this.send(res, outcome ?? { status, headers: lines }, message, null)) {
+    let head = outcome ?? { status, headers: lines };
+    if (finalStatus !== status && finalStatus === 204) {
+      // Patch mode turned a failing preflight into a 204, which has no body: its length goes too.
+      head = { ...head, headers: head.headers.filter(([name]) => name.toLowerCase() !== 'content-length') };
+    }
+    if (!this.send(res, head, message, null)) {
       proxyRes.destroy();
       return;
     }

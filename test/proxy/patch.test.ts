@@ -97,6 +97,21 @@ describe('patch policy', () => {
     }
   });
 
+  it('a failing preflight with a body, patched to 204, loses the body and its length', async () => {
+    const upstream = await startUpstream((req, res) => writeRaw(res, 404, [['Content-Type', 'text/plain'], ['Content-Length', '10']], 'not found\n'));
+    const proxy = await startProxy(upstream.origin, { patch: true });
+    try {
+      const reply = await send(proxy.port, { method: 'OPTIONS', path: '/api', headers: preflightHeaders(PAGE, 'PUT') });
+      expect(reply.status).toBe(204);
+      expect(reply.body.length).toBe(0);
+      expect(reply.headers.map(([n]) => n.toLowerCase())).not.toContain('content-length');
+      expect(proxy.records[0]!.patched!.status).toEqual({ from: 404, to: 204 });
+    } finally {
+      await proxy.close();
+      await upstream.close();
+    }
+  });
+
   it('--expose adds Access-Control-Expose-Headers to patched actual responses', async () => {
     const upstream = await startUpstream((req, res) => writeRaw(res, 200, [['X-Total-Count', '3']]));
     const proxy = await startProxy(upstream.origin, { patch: true, expose: ['X-Total-Count'] });
