@@ -162,12 +162,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     }
     const finalStatus = outcome?.status ?? status;
     const message = finalStatus === status ? proxyRes.statusMessage : undefined;
-    let head = outcome ?? { status, headers: lines };
-    if (finalStatus !== status && finalStatus === 204) {
-      // Patch mode turned a failing preflight into a 204, which has no body: its length goes too.
-      head = { ...head, headers: head.headers.filter(([name]) => name.toLowerCase() !== 'content-length') };
-    }
-    if (!this.send(res, head, message, null)) {
+    if (!this.send(res, bodiless(status, outcome ?? { status, headers: lines }), message, null)) {
       proxyRes.destroy();
       return;
     }
@@ -222,8 +217,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     try {
-      const outcome = conclude(session, { status: failure.status, headers }, this.options, this.memory, failure.upstream);
-      this.send(res, outcome, undefined, failure.body);
+      const outcome = bodiless(failure.status, conclude(session, { status: failure.status, headers }, this.options, this.memory, failure.upstream));
+      this.send(res, outcome, undefined, outcome.status === 204 ? '' : failure.body);
     } catch (fault) {
       this.engineFault(fault, req);
       this.send(res, { status: failure.status, headers }, undefined, failure.body);
@@ -266,6 +261,12 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private engineFault(err: unknown, req: IncomingMessage): void {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
+}
+
+/** Patch mode turned a failing preflight into a 204, which has no body: its length goes too. */
+function bodiless<T extends Pick<Outcome, 'status' | 'headers'>>(originalStatus: number, head: T): T {
+  if (head.status !== 204 || originalStatus === 204) return head;
+  return { ...head, headers: head.headers.filter(([name]) => name.toLowerCase() !== 'content-length') };
 }
 
 /**

@@ -131,6 +131,10 @@ describe('patch policy', () => {
       expect(reply.status).toBe(502);
       expect(reply.headers).toContainEqual(['Access-Control-Allow-Origin', PAGE]);
       expect(proxy.records[0]).toMatchObject({ upstream: { code: 'ECONNREFUSED' }, chrome: { code: 'MissingAllowOriginHeader' } });
+      const preflight = await send(proxy.port, { method: 'OPTIONS', path: '/api', headers: preflightHeaders(PAGE, 'PUT') });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.map(([n]) => n.toLowerCase())).not.toContain('content-length');
+      expect(proxy.records[1]).toMatchObject({ stage: 'preflight', upstream: { code: 'ECONNREFUSED' }, patched: { status: { from: 502, to: 204 } } });
     } finally {
       await proxy.close();
     }
