@@ -62,7 +62,7 @@ export function render(entry: Record<string, unknown>, p: Palette): string {
   if (entry.event === 'cors') return renderExchange(entry as unknown as ExchangeRecord & { time?: number }, p);
   if (entry.event === 'start') return renderStart(entry, p);
   const level = typeof entry.level === 'number' ? entry.level : 30;
-  const paint = level >= 50 ? p.red : level >= 40 ? p.yellow : p.dim;
+  const paint = level >= 50 ? p.red : level >= 40 ? p.yellow : level >= 30 ? (text: string) => text : p.dim;
   return `${clock(entry.time, p)} ${paint(String(entry.msg ?? ''))}`;
 }
 
