@@ -130,4 +130,33 @@ describe('a browser giving up', () => {
     expect(await connections()).toBe(0);
     expect(proxy.records).toHaveLength(30);
   });
+
+  it('uploads aborted halfway free the sockets on both sides', async () => {
+    let started = 0;
+    const upstream = http.createServer((req, res) => {
+      if (req.url === '/after') return res.end('alive');
+      started++;
+      req.resume();
+    });
+    const port = await listen(upstream);
+    const proxy = await proxyTo(`http://127.0.0.1:${port}`);
+    for (let i = 0; i < 20; i++) {
+      await new Promise<void>((resolve) => {
+        const req = http.request({ host: '127.0.0.1', port: proxy.port, method: 'POST', path: `/upload/${i}`, agent: false, headers: { Origin: PAGE, 'Content-Length': String(1 << 20) } });
+        req.on('error', () => resolve());
+        req.write(Buffer.alloc(64 * 1024));
+        const wait = setInterval(() => {
+          if (started > i) {
+            clearInterval(wait);
+            req.destroy();
+            resolve();
+          }
+        }, 5);
+      });
+    }
+    const connections = () => new Promise<number>((resolve) => upstream.getConnections((_e, n) => resolve(n)));
+    for (let tries = 0; tries < 100 && (await connections()) > 0; tries++) await new Promise((r) => setTimeout(r, 20));
+    expect(await connections()).toBe(0);
+    expect((await send(proxy.port, { path: '/after' })).body.toString()).toBe('alive');
+  });
 });
