@@ -4,12 +4,17 @@
  */
 import yargs, { type Argv } from 'yargs';
 import type { CliCommand } from './command.js';
+import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { proxyCommand } from './commands/proxy.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { packageVersion } from './version.js';
 
-const COMMANDS: readonly CliCommand<never>[] = [proxyCommand as CliCommand<never>, demoCommand as CliCommand<never>];
+const COMMANDS: readonly CliCommand<never>[] = [
+  proxyCommand as CliCommand<never>,
+  demoCommand as CliCommand<never>,
+  checkCommand as CliCommand<never>,
+];
 
 export async function run(argv: readonly string[]): Promise<number> {
   let code = EXIT_OK;

@@ -1,0 +1,224 @@
+/**
+ * `runCheck`: make the calls Chrome would make for one page request (preflight, actual request,
+ * redirects, each re-preflighted when needed), judge every answer with the engine and stop where
+ * Chrome would stop (Fetch §4.4 "HTTP-redirect fetch", §4.8 "CORS-preflight fetch"; Chromium
+ * `CorsURLLoader`).
+ */
+import {
+  accessControlRequestHeaders,
+  isSameOrigin,
+  judge,
+  needsPreflight,
+  normalizeMethod,
+  redirectLocation,
+  redirectTaints,
+  resolveLocation,
+  schemeError,
+  urlScheme,
+} from '../cors/index.js';
+import type { ExchangeContext, HeaderLine, RequestSnapshot, Verdict } from '../cors/types.js';
+import { buildRecord, type ExchangeRecord } from '../log/record.js';
+import type { CheckOptions } from './options.js';
+import { send, type NetworkFailure } from './send.js';
+import { actualRequest, preflightRequest, type Call } from './wire.js';
+
+/** Chrome's limit: the 21st redirect fails with net::ERR_TOO_MANY_REDIRECTS. */
+export const MAX_REDIRECTS = 20;
+
+export interface CheckFailure extends NetworkFailure {
+  /** The net error Chrome would report instead of a CORS line (`Failed to load resource: net::…`). */
+  readonly chrome?: string;
+}
+
+export interface WireExchange {
+  readonly request: RequestSnapshot;
+  readonly status?: number;
+  readonly responseHeaders?: readonly HeaderLine[];
+}
+
+export interface CheckResult {
+  /**
+   * `allowed`: Chrome lets the page read the final response. `blocked`: Chrome prints the line in
+   * the last record. `failed`: no usable answer (unreachable, timeout, too many redirects).
+   */
+  readonly outcome: 'allowed' | 'blocked' | 'failed';
+  /** One record per request sent (preflights included), in order, shaped as the proxy's. */
+  readonly records: ExchangeRecord[];
+  /** What went on the wire and what came back, in order. */
+  readonly exchanges: WireExchange[];
+  readonly failure?: CheckFailure;
+}
+
+/** Request-body headers dropped when a redirect turns the method into GET (Fetch §4.4 step 12). */
+const BODY_HEADERS = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
+
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const records: ExchangeRecord[] = [];
+  const exchanges: WireExchange[] = [];
+  let counter = 0;
+  const nextId = () => String(++counter);
+  const initiator = options.initiator ?? 'fetch';
+  const pageOrigin = options.origin;
+
+  const scheme = urlScheme(options.url);
+  if (scheme !== 'http' && scheme !== 'https') {
+    const finding = schemeError(options.url, pageOrigin);
+    if (finding) {
+      records.push(schemeRecord(nextId(), options, finding));
+      return { outcome: 'blocked', records, exchanges };
+    }
+    return failed(records, exchanges, { code: 'UNSUPPORTED_SCHEME', message: `corscope check sends only http: and https: requests`, url: options.url });
+  }
+
+  const cookieLine = (options.headers ?? []).find(([n]) => n.toLowerCase() === 'cookie');
+  let authorHeaders: HeaderLine[] = (options.headers ?? []).filter(([n]) => n.toLowerCase() !== 'cookie');
+  const cookieHost = new URL(options.url).hostname;
+  let method = normalizeMethod(options.method ?? 'GET');
+  let body = options.data;
+  let url = options.url;
+  let tainted = false;
+  let redirects = 0;
+  const preflightCache = new Map<string, string>();
+  const common = {
+    initiator,
+    credentials: options.credentials ? 'include' : 'omit',
+    wording: options.wording ?? 'current',
+    pageOrigin,
+    authorHeaderOrder: authorHeaders.map(([n]) => n),
+  } satisfies ExchangeContext;
+  const sendOptions = { timeoutMs: options.timeoutMs ?? 10_000, insecure: options.insecure ?? false };
+
+  for (;;) {
+    const cors = tainted || !isSameOrigin(pageOrigin, url);
+    const context: ExchangeContext = { ...common, ...(redirects > 0 ? { redirect: { initialUrl: options.url, tainted } } : {}) };
+    const call: Call = {
+      url,
+      method,
+      authorHeaders,
+      // Chrome sends Origin on every CORS request, and on same-origin ones unless GET or HEAD.
+      originHeader: cors ? (tainted ? 'null' : pageOrigin) : method === 'GET' || method === 'HEAD' ? null : pageOrigin,
+      pageOrigin,
+      ...(cookieLine && options.credentials && new URL(url).hostname === cookieHost ? { cookie: cookieLine[1] } : {}),
+      ...(body !== undefined ? { body } : {}),
+      userAgent: options.userAgent ?? 'corscope',
+    };
+
+    let preflightRecord: ExchangeRecord | undefined;
+    const cacheKey = `${url}\u0000${method}\u0000${accessControlRequestHeaders(authorHeaders) ?? ''}\u0000${call.originHeader ?? ''}`;
+    const cachedPreflight = preflightCache.get(cacheKey);
+    if (cors && needsPreflight(method, authorHeaders) && cachedPreflight === undefined) {
+      const request = preflightRequest(call);
+      const sent = await send(request, sendOptions);
+      if ('failure' in sent) return failed(records, exchanges, sent.failure, request);
+      exchanges.push({ request, status: sent.response.status, responseHeaders: sent.response.headers });
+      const verdict = judge({ stage: 'preflight', request, response: sent.response, context });
+      preflightRecord = record(nextId(), verdict, request, sent.response.status, sent.durationMs, context, options);
+      records.push(preflightRecord);
+      if (verdict.verdict === 'blocked') return { outcome: 'blocked', records, exchanges };
+      if ((verdict.maxAgeSeconds ?? 0) > 0) preflightCache.set(cacheKey, preflightRecord.id);
+    }
+
+    const request = actualRequest(call);
+    const sent = await send(request, { ...sendOptions, ...(body !== undefined ? { body } : {}) });
+    if ('failure' in sent) return failed(records, exchanges, sent.failure, request);
+    exchanges.push({ request, status: sent.response.status, responseHeaders: sent.response.headers });
+    const verdict = judge({ stage: 'request', request, response: sent.response, context });
+    const id = nextId();
+    const current = record(id, verdict, request, sent.response.status, sent.durationMs, context, options);
+    if (preflightRecord) {
+      preflightRecord.request = id;
+      current.preflight = preflightRecord.id;
+    } else if (cachedPreflight !== undefined && cors) {
+      current.preflight = cachedPreflight;
+    }
+    records.push(current);
+    if (verdict.verdict === 'blocked') return { outcome: 'blocked', records, exchanges };
+
+    const location = redirectLocation(sent.response.status, sent.response.headers);
+    if (location === null) return { outcome: 'allowed', records, exchanges };
+    const next = resolveLocation(location, url);
+    if (next === null) {
+      return failed(records, exchanges, { code: 'INVALID_REDIRECT', message: `the Location '${location}' is not a valid URL`, url, chrome: 'net::ERR_INVALID_REDIRECT' });
+    }
+    const nextScheme = urlScheme(next);
+    if (nextScheme !== 'http' && nextScheme !== 'https') {
+      return failed(records, exchanges, { code: 'UNSAFE_REDIRECT', message: `Chrome does not follow a redirect to a ${nextScheme ?? 'schemeless'}: URL ('${next}')`, url, chrome: 'net::ERR_UNSAFE_REDIRECT' });
+    }
+    redirects += 1;
+    if (redirects > MAX_REDIRECTS) {
+      return failed(records, exchanges, { code: 'TOO_MANY_REDIRECTS', message: `more than ${MAX_REDIRECTS} redirects`, url, chrome: 'net::ERR_TOO_MANY_REDIRECTS' });
+    }
+    tainted = tainted || redirectTaints(url, next, pageOrigin);
+    const status = sent.response.status;
+    if (((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
+      method = 'GET';
+      body = undefined;
+      authorHeaders = authorHeaders.filter(([n]) => !BODY_HEADERS.has(n.toLowerCase()));
+    }
+    url = next;
+  }
+}
+
+function record(
+  id: string,
+  verdict: Verdict,
+  request: RequestSnapshot,
+  status: number,
+  durationMs: number,
+  context: ExchangeContext,
+  options: CheckOptions,
+): ExchangeRecord {
+  return buildRecord({
+    id,
+    verdict,
+    method: request.method,
+    url: request.url,
+    status,
+    durationMs,
+    ...(context.redirect ? { redirectedFrom: context.redirect.initialUrl } : {}),
+    logSecrets: options.logSecrets ?? false,
+  });
+}
+
+/** Chrome refuses the URL before sending anything: no status, no response. */
+function schemeRecord(id: string, options: CheckOptions, finding: NonNullable<ReturnType<typeof schemeError>>): ExchangeRecord {
+  const verdict: Verdict = {
+    verdict: 'blocked',
+    stage: 'request',
+    primary: finding,
+    findings: [finding],
+    credentials: options.credentials ? 'include' : 'omit',
+    initiator: options.initiator ?? 'fetch',
+    origin: options.origin,
+    patch: { remove: [], set: [] },
+  };
+  return buildRecord({
+    id,
+    verdict,
+    method: normalizeMethod(options.method ?? 'GET'),
+    url: options.url,
+    status: 0,
+    durationMs: 0,
+    logSecrets: options.logSecrets ?? false,
+  });
+}
+
+const NET_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'net::ERR_CONNECTION_REFUSED',
+  ECONNRESET: 'net::ERR_CONNECTION_RESET',
+  ENOTFOUND: 'net::ERR_NAME_NOT_RESOLVED',
+  EAI_AGAIN: 'net::ERR_NAME_NOT_RESOLVED',
+  EHOSTUNREACH: 'net::ERR_ADDRESS_UNREACHABLE',
+  ENETUNREACH: 'net::ERR_INTERNET_DISCONNECTED',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'net::ERR_CERT_AUTHORITY_INVALID',
+  SELF_SIGNED_CERT_IN_CHAIN: 'net::ERR_CERT_AUTHORITY_INVALID',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'net::ERR_CERT_AUTHORITY_INVALID',
+  CERT_HAS_EXPIRED: 'net::ERR_CERT_DATE_INVALID',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'net::ERR_CERT_COMMON_NAME_INVALID',
+};
+
+function failed(records: ExchangeRecord[], exchanges: WireExchange[], failure: CheckFailure, request?: RequestSnapshot): CheckResult {
+  if (request) exchanges.push({ request });
+  const chrome = failure.chrome ?? NET_ERRORS[failure.code];
+  return { outcome: 'failed', records, exchanges, failure: { ...failure, ...(chrome ? { chrome } : {}) } };
+}
