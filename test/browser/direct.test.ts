@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'vitest';
 import { loadFixture, normalizePorts, type Observation } from './harness/cases.js';
-import { caseBudgetMs, runCase } from './harness/run-case.js';
+import { runCase, testTimeoutMs } from './harness/run-case.js';
 import { chromiumOrReport, useBrowser } from './harness/suite.js';
 import { jsSummary, recordedJsSummary } from './harness/outcome.js';
 
@@ -18,7 +18,7 @@ if (chromium) {
   describe.concurrent(`Chromium ${chromium.version} without a proxy prints what Chromium ${fixture.chromiumVersion} printed`, () => {
     it.for(fixture.cases.map((c): [string, Observation] => [c.id, c]))(
       '%s',
-      { timeout: Math.max(...fixture.cases.map((c) => caseBudgetMs(c.definition))) + 5_000 },
+      { timeout: testTimeoutMs(fixture.cases.map((c) => c.definition)) },
       async ([id, obs], { expect }) => {
         const run = await runCase(browser(), obs.definition);
         const printed = run.primary.map((line) => normalizePorts(line, run.ports));

@@ -13,7 +13,7 @@ import { schemeError } from '../../src/cors/index.js';
 import type { ExchangeRecord } from '../../src/index.js';
 import { isCorsLine, loadFixture, normalizePorts, urlOfLine, type Observation } from './harness/cases.js';
 import { corscopeFront, describeRecords, judgedBad, linesOf } from './harness/corscope.js';
-import { caseBudgetMs, describeCall, runCase, type CaseRun } from './harness/run-case.js';
+import { describeCall, runCase, testTimeoutMs, type CaseRun } from './harness/run-case.js';
 import { chromiumOrReport, useBrowser } from './harness/suite.js';
 
 type Special =
@@ -49,7 +49,7 @@ const special = cases
     const sp = NOT_THROUGH_CORSCOPE[c.id]!;
     return [c.id, sp.kind, { ...c, special: sp }];
   });
-const timeout = Math.max(...cases.map((c) => caseBudgetMs(c.definition))) + 10_000;
+const timeout = testTimeoutMs(cases.map((c) => c.definition));
 const chromium = chromiumOrReport();
 
 /** Chrome's lines with this run's ports named as in the fixture (corscope's port is `{API_PORT}`). */

@@ -14,6 +14,7 @@ export interface CorscopeFront {
 export function corscopeFront(options: Omit<CorscopeOptions, 'target' | 'port' | 'host'>): CorscopeFront {
   const records: ExchangeRecord[] = [];
   const start: StartFront = async (api, bump) => {
+    records.length = 0; // a retried case starts over
     const cs = createCorscope({ ...options, target: api.origin, host: '127.0.0.1', port: 0 });
     cs.on('exchange', (record) => {
       records.push(record);

@@ -50,16 +50,37 @@ function callCount(def: CaseDefinition): number {
   return (def.client.repeat ?? 1) + (def.client.andThen?.length ?? 0);
 }
 
-/** The longest a case may take: calls, plus servers, context, navigation and settling. */
-export function caseBudgetMs(def: CaseDefinition): number {
+/** The longest one attempt at a case may take: calls, plus servers, context, navigation and settling. */
+function caseBudgetMs(def: CaseDefinition): number {
   return 15_000 + callCount(def) * CALL_TIMEOUT_MS;
+}
+
+/** A test timeout that lets the slowest of these cases use all its attempts. */
+export function testTimeoutMs(defs: readonly CaseDefinition[]): number {
+  return Math.max(...defs.map((d) => 3 * caseBudgetMs(d) + 2_000));
 }
 
 /**
  * Runs one case in a fresh browser context (fresh preflight cache, HTTP cache and cookie jar) on
- * fresh loopback ports, and records what Chrome printed and what reached the servers.
+ * fresh loopback ports, and records what Chrome printed and what reached the servers. A harness
+ * failure (a timeout, a navigation that did not happen) is retried twice from scratch; what Chrome
+ * printed is never retried, it is returned for the test to judge.
  */
 export async function runCase(browser: Browser, def: CaseDefinition, startFront?: StartFront): Promise<CaseRun> {
+  const errors: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      return await withTimeout(runOnce(browser, def, startFront), caseBudgetMs(def), `${def.id}: whole case`);
+    } catch (e) {
+      errors.push(`attempt ${attempt}: ${String(e instanceof Error ? e.message : e).split('\n')[0]}`);
+      if (!browser.isConnected()) break;
+      await sleep(200 * attempt);
+    }
+  }
+  throw new Error(`${def.id}: the harness could not run the case\n${errors.join('\n')}`);
+}
+
+async function runOnce(browser: Browser, def: CaseDefinition, startFront?: StartFront): Promise<CaseRun> {
   const listening: Listening[] = [];
   let front: Front | undefined;
   let ctx: BrowserContext | undefined;
