@@ -1,5 +1,5 @@
 /**
- * Bodies stream through corscope both ways, byte for byte, without being held in memory.
+ * Bodies stream through corscope both ways, byte for byte (memory: test/cli/memory.test.ts).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -32,8 +32,6 @@ function sha256Of(seed: number, total: number): string {
 
 let upstream: Upstream;
 let proxy: Proxy;
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
 
 beforeAll(async () => {
   upstream = await startUpstream(async (req, res) => {
@@ -55,7 +53,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  clearInterval(sampler);
   await proxy.close();
   await upstream.close();
 });
@@ -84,21 +81,15 @@ function request(method: string, body?: Readable): Promise<{ sha256: string; len
 }
 
 it('a 20 MB upload arrives intact (chunked, streamed)', async () => {
-  const baseline = process.memoryUsage().rss;
-  peakRss = baseline;
   const reply = await request('POST', Readable.from(bytes(3, SIZE)));
   expect(JSON.parse(reply.text)).toEqual({ sha256: sha256Of(3, SIZE), length: SIZE });
-  expect(peakRss - baseline).toBeLessThan(48 * 1024 * 1024);
 });
 
 it('a 20 MB download arrives intact, and the record is written at the head, not after the body', async () => {
-  const baseline = process.memoryUsage().rss;
-  peakRss = baseline;
   const before = proxy.records.length;
   const reply = await request('GET');
   expect(reply.length).toBe(SIZE);
   expect(reply.sha256).toBe(sha256Of(7, SIZE));
   expect(proxy.records.length).toBe(before + 1);
   expect(proxy.records.at(-1)).toMatchObject({ status: 200, method: 'GET' });
-  expect(peakRss - baseline).toBeLessThan(48 * 1024 * 1024);
 });
