@@ -1,6 +1,6 @@
 /**
  * The requests Chrome puts on the wire for a page's cross-origin call, header by header, in
- * Chrome 156's order (as recorded in test/fixtures/chrome-oracle.json). Browser-only noise
+ * Chrome 156's usual order (as recorded in test/fixtures/chrome-oracle.json). Browser-only noise
  * (client hints, Accept-Encoding, Accept-Language, Connection) is left out: no CORS rule reads it.
  */
 import { accessControlRequestHeaders, isSameOrigin } from '../cors/index.js';
@@ -35,7 +35,8 @@ export function preflightRequest(call: Call): RequestSnapshot {
     ['Origin', call.originHeader ?? call.pageOrigin],
     ['User-Agent', call.userAgent],
     ['Sec-Fetch-Mode', 'cors'],
-    ...fetchMetadata(call),
+    ...fetchSiteLine(call),
+    ...destAndReferer(call),
   ];
   return { url: call.url, method: 'OPTIONS', headers };
 }
@@ -54,24 +55,22 @@ export function actualRequest(call: Call): RequestSnapshot {
     ['User-Agent', call.userAgent],
     ...(hasAccept ? [] : [['Accept', '*/*'] as const]),
     ...(call.originHeader !== null ? [['Origin', call.originHeader] as const] : []),
+    ...fetchSiteLine(call),
     ['Sec-Fetch-Mode', 'cors'],
-    ...fetchMetadata(call),
+    ...destAndReferer(call),
     ...(call.cookie !== undefined ? [['Cookie', call.cookie] as const] : []),
   ];
   return { url: call.url, method: call.method, headers };
 }
 
-/**
- * `Sec-Fetch-Site`, `Sec-Fetch-Dest` and the `Referer` Chrome's default policy
- * (strict-origin-when-cross-origin) leaves: the page's origin and a slash.
- */
-function fetchMetadata(call: Call): HeaderLine[] {
+function fetchSiteLine(call: Call): HeaderLine[] {
   const site = fetchSite(call.pageOrigin, call.url);
-  return [
-    ...(site !== null ? [['Sec-Fetch-Site', site] as const] : []),
-    ['Sec-Fetch-Dest', 'empty'],
-    ...(call.pageOrigin !== 'null' ? [['Referer', `${call.pageOrigin}/`] as const] : []),
-  ];
+  return site !== null ? [['Sec-Fetch-Site', site]] : [];
+}
+
+/** `Sec-Fetch-Dest`, and the `Referer` Chrome's default policy (strict-origin-when-cross-origin) leaves. */
+function destAndReferer(call: Call): HeaderLine[] {
+  return [['Sec-Fetch-Dest', 'empty'], ...(call.pageOrigin !== 'null' ? [['Referer', `${call.pageOrigin}/`] as const] : [])];
 }
 
 /**
