@@ -71,10 +71,10 @@ export interface Fixture {
   readonly cases: readonly Observation[];
 }
 
-const FIXTURE = fileURLToPath(new URL('../../fixtures/chrome-oracle.json', import.meta.url));
-
-export function loadFixture(): Fixture {
-  return JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as Fixture;
+/** `chrome-oracle.json` (the oracle's 81 cases) or another recording in test/fixtures of the same shape. */
+export function loadFixture(name = 'chrome-oracle.json'): Fixture {
+  const file = fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Fixture;
 }
 
 /** `{NAME}` tokens, expanded where the schema says (URL, request headers, body, response values). */
