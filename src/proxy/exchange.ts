@@ -3,7 +3,8 @@
  * `headers` joins duplicates, and a duplicated CORS header is itself a finding.
  */
 import type { IncomingMessage } from 'node:http';
-import type { CredentialsKnowledge, HeaderLine, Initiator, RequestSnapshot } from '../cors/types.js';
+import { headerValues } from '../cors/index.js';
+import type { HeaderLine, Initiator, RequestSnapshot } from '../cors/types.js';
 
 /** `[name, value, name, value, …]` (Node's rawHeaders) -> lines, order and duplicates kept. */
 export function toLines(raw: readonly string[]): HeaderLine[] {
@@ -12,15 +13,9 @@ export function toLines(raw: readonly string[]): HeaderLine[] {
   return lines;
 }
 
-/** The first value of a header, case-insensitively; undefined when absent. */
+/** The first value of a header as Chrome reads it (trimmed); undefined when absent. */
 export function firstValue(lines: readonly HeaderLine[], name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [n, v] of lines) if (n.toLowerCase() === lower) return v;
-  return undefined;
-}
-
-export function hasHeader(lines: readonly HeaderLine[], name: string): boolean {
-  return firstValue(lines, name) !== undefined;
+  return headerValues(lines, name)[0];
 }
 
 /**
@@ -49,11 +44,6 @@ function joinPath(base: URL, path: string): string {
 
 export function requestSnapshot(req: IncomingMessage, url: string): RequestSnapshot {
   return { url, method: req.method ?? 'GET', headers: toLines(req.rawHeaders) };
-}
-
-/** A cross-origin request that carries cookies was certainly made with credentials 'include'. */
-export function credentialsOf(request: RequestSnapshot): CredentialsKnowledge {
-  return hasHeader(request.headers, 'cookie') ? 'include' : 'unknown';
 }
 
 /** XHR and fetch look alike on the wire; only libraries that add X-Requested-With tell them apart. */

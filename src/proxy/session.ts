@@ -4,10 +4,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
-import { classifyRequest, judge } from '../cors/index.js';
+import { classifyRequest, credentialsOf, judge, normalizedHeader } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
 import { buildRecord, summarize, withHeaders, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
-import { browserOrigin, browserUrl, credentialsOf, firstValue, initiatorOf, requestSnapshot } from './exchange.js';
+import { browserOrigin, browserUrl, firstValue, initiatorOf, requestSnapshot } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
 import type { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
@@ -46,7 +46,7 @@ export function openSession(req: IncomingMessage, options: ResolvedOptions, memo
   const redirectedFrom = cors && origin ? memory.redirects.recall(origin, url, stage === 'request') : undefined;
   const context: ExchangeContext = {
     initiator: initiatorOf(request, options.initiator),
-    credentials: stage === 'preflight' ? 'unknown' : credentialsOf(request),
+    credentials: credentialsOf(request, stage),
     wording: options.wording,
     ...(redirectedFrom ? { redirect: { initialUrl: redirectedFrom } } : {}),
     ...(cors && origin ? { otherOriginsEchoed: memory.echoes.others(origin) } : {}),
@@ -139,7 +139,6 @@ function remember(session: Session, verdict: Verdict, response: ResponseSnapshot
     memory.pairing.remember(session.origin, session.request.url, method, session.id, requestId, verdict.maxAgeSeconds);
     record.request = requestId;
   }
-  const acao = firstValue(response.headers, 'access-control-allow-origin');
-  const acac = firstValue(response.headers, 'access-control-allow-credentials');
-  if (acao === session.origin && acac?.trim() === 'true') memory.echoes.add(session.origin);
+  const echoed = normalizedHeader(response.headers, 'access-control-allow-origin') === session.origin;
+  if (echoed && normalizedHeader(response.headers, 'access-control-allow-credentials') === 'true') memory.echoes.add(session.origin);
 }
