@@ -15,7 +15,8 @@ export function corscopeFront(options: Omit<CorscopeOptions, 'target' | 'port' |
   const records: ExchangeRecord[] = [];
   const start: StartFront = async (api, bump) => {
     records.length = 0; // a retried case starts over
-    const cs = createCorscope({ ...options, target: api.origin, host: '127.0.0.1', port: 0 });
+    // The case is over when corscope closes: in-flight exchanges get a second, not the default five.
+    const cs = createCorscope({ closeTimeoutMs: 1000, ...options, target: api.origin, host: '127.0.0.1', port: 0 });
     cs.on('exchange', (record) => {
       records.push(record);
       bump();

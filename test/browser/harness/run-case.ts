@@ -122,7 +122,7 @@ async function runOnce(browser: Browser, def: CaseDefinition, startFront?: Start
     const ports: Record<string, number> = { PAGE_PORT: page.port, API_PORT: apiPort, API2_PORT: api2L.port };
     if (front) ports.UPSTREAM_PORT = apiL.port;
 
-    const x = (pairs: readonly Pair[] | undefined) => pairs?.map(([k, v]): [string, string] => [k, expand(String(v), tokens)]);
+    const expandPairs = (pairs: readonly Pair[] | undefined) => pairs?.map(([k, v]): [string, string] => [k, expand(String(v), tokens)]);
     const { andThen, ...rest } = def.client;
     const call: PageCall = {
       ...(rest as Omit<PageCall, 'api' | 'callTimeoutMs' | 'headers'>),
@@ -130,14 +130,14 @@ async function runOnce(browser: Browser, def: CaseDefinition, startFront?: Start
       url: expand(def.client.url, tokens),
       callTimeoutMs: CALL_TIMEOUT_MS,
     };
-    const headers = x(def.client.headers);
+    const headers = expandPairs(def.client.headers);
     if (headers) call.headers = headers;
     if (typeof def.client.body === 'string') call.body = expand(def.client.body, tokens);
     if (andThen) {
       call.andThen = andThen.map((o) => {
         const over = { ...(o as Partial<PageCall>) };
         if (o.url) over.url = expand(o.url, tokens);
-        const h = x(o.headers);
+        const h = expandPairs(o.headers);
         if (h) over.headers = h;
         return over;
       });
