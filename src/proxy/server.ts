@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
-import { describeFailure, TIMEOUT_CODE } from './failure.js';
+import { describeFailure, describeRefusal, TIMEOUT_CODE } from './failure.js';
 import { flatten, rewriteLocation, stripHopByHop } from './head.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
@@ -234,18 +234,25 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   }
 
   /** Node's parser refused the request before any handler ran; say why instead of a bare 400. */
-  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  private onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    const why =
-      err.code === 'HPE_INVALID_METHOD'
-        ? "the request method is not one Node's HTTP parser accepts; fetch() sends methods other than DELETE GET HEAD OPTIONS POST PUT exactly as written, so a lowercase 'patch' stays lowercase: write it in uppercase"
-        : `Node's HTTP parser refused the request (${err.code ?? 'parse error'})`;
-    const body = `corscope: ${why}\n`;
-    this.options.logger?.warn({ event: 'client-error', code: err.code }, `corscope answered 400: ${why}`);
-    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const refused = describeRefusal(err.code, err.rawPacket);
+    const body = `corscope: ${refused.why}\n`;
+    // In patch mode the page may read the explanation instead of seeing a CORS error.
+    const cors = refused.origin && mayPatch(this.options, refused.origin)
+      ? `Access-Control-Allow-Origin: ${refused.origin}\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\n`
+      : '';
+    this.options.logger?.warn(
+      { event: 'client-error', code: err.code, method: refused.method, origin: refused.origin, status: refused.status },
+      `corscope answered ${refused.status}: ${refused.why}`,
+    );
+    socket.end(
+      `HTTP/1.1 ${refused.status} ${refused.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\n${cors}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
 
   private publish(record: ExchangeRecord): void {

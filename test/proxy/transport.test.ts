@@ -88,19 +88,38 @@ describe("requests Node's parser refuses", () => {
   it("a lowercase 'patch' (fetch does not uppercase PATCH) gets a 400 that says why", async () => {
     const port = await listen(http.createServer((req, res) => res.end()));
     const proxy = await proxyTo(`http://127.0.0.1:${port}`);
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(proxy.port, '127.0.0.1', () => {
-        socket.write(`patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
-      });
-      let text = '';
-      socket.on('data', (d: Buffer) => (text += d.toString()));
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const raw = await rawRequest(proxy.port, `patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(raw).toContain("a lowercase 'patch' stays lowercase");
+    expect(raw).toContain("'patch' is not a method Node's HTTP parser accepts");
+    expect(raw).not.toContain('Access-Control-Allow-Origin');
+  });
+
+  it('in patch mode that 400 carries CORS headers, so the page can read why', async () => {
+    const port = await listen(http.createServer((req, res) => res.end()));
+    const proxy = await proxyTo(`http://127.0.0.1:${port}`, { patch: true });
+    const raw = await rawRequest(proxy.port, `patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
+    expect(raw).toContain(`Access-Control-Allow-Origin: ${PAGE}\r\n`);
+  });
+
+  it("header lines beyond Node's limit: 431 saying so", async () => {
+    const port = await listen(http.createServer((req, res) => res.end()));
+    const proxy = await proxyTo(`http://127.0.0.1:${port}`);
+    const many = Array.from({ length: 2000 }, (_, i) => `X-Filler-${i}: ${'v'.repeat(20)}\r\n`).join('');
+    const raw = await rawRequest(proxy.port, `GET /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\n${many}\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(raw).toContain('--max-http-header-size');
   });
 });
+
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let out = '';
+    socket.on('data', (d: Buffer) => (out += d.toString()));
+    socket.on('end', () => resolve(out));
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? resolve(out) : reject(err)));
+  });
+}
 
 describe('a browser giving up', () => {
   it('downloads aborted halfway free the sockets on both sides', async () => {
