@@ -145,6 +145,15 @@ describe('running', () => {
     expect(await run.exit).toBe(0);
   });
 
+  it('--patch on a non-loopback address warns in the start record', async () => {
+    const run = start(['--target', 'http://127.0.0.1:9', '--port', '0', '--host', '0.0.0.0', '--patch', '--allow-origin', 'http://localhost:5173', '--log-format', 'json']);
+    const record = await run.next();
+    expect(record).toMatchObject({ event: 'start', listening: expect.stringMatching(/^http:\/\/0\.0\.0\.0:\d+$/), mode: expect.stringMatching(/^patch: /) });
+    expect(record.warnings).toEqual([expect.stringContaining('--patch on 0.0.0.0: every page that can reach this address')]);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
   it('a busy port says so and exits 1', async () => {
     const busy = http.createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

@@ -89,6 +89,14 @@ describe('records', () => {
     expect(proxy.records[0]).toMatchObject({ verdict: 'not-cors', notCors: 'no-origin', chrome: null });
   });
 
+  it("the target gets its own Host by default (changeOrigin), the browser's with --keep-host", async () => {
+    const { upstream, proxy } = await pair((req, res) => writeRaw(res, 200, [], req.headers.host ?? ''));
+    expect((await send(proxy.port, { path: '/' })).body.toString()).toBe(`127.0.0.1:${upstream.port}`);
+    const keeping = await startProxy(upstream.origin, { keepHost: true });
+    running.push(keeping);
+    expect((await send(keeping.port, { path: '/' })).body.toString()).toBe(`localhost:${keeping.port}`);
+  });
+
   it('--public-url sets the URL Chrome prints', async () => {
     const { upstream } = await pair((req, res) => writeRaw(res, 200, []));
     const proxy = await startProxy(upstream.origin, { publicUrl: 'https://api.dev.test' });
