@@ -6,6 +6,7 @@ import yargs, { type Argv } from 'yargs';
 import type { CliCommand } from './command.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
+import { harCommand } from './commands/har.js';
 import { proxyCommand } from './commands/proxy.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { packageVersion } from './version.js';
@@ -14,6 +15,7 @@ const COMMANDS: readonly CliCommand<never>[] = [
   proxyCommand as CliCommand<never>,
   demoCommand as CliCommand<never>,
   checkCommand as CliCommand<never>,
+  harCommand as CliCommand<never>,
 ];
 
 export async function run(argv: readonly string[]): Promise<number> {

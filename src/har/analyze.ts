@@ -1,0 +1,182 @@
+/**
+ * A recorded page session, judged as the proxy would have judged it live: every cross-origin
+ * entry through the engine, preflights paired with the actual request they announced, redirect
+ * chains carried into Chrome's "(redirected from …)" and the tainted origin.
+ */
+import { classifyRequest, headerValues, judge, redirectLocation, redirectTaints, resolveLocation, urlOrigin } from '../cors/index.js';
+import type { CredentialsKnowledge, ExchangeContext, Initiator, RequestSnapshot, Wording } from '../cors/types.js';
+import { buildRecord, type ExchangeRecord } from '../log/record.js';
+import type { HarEntry } from './validate.js';
+
+export interface HarOptions {
+  /** Word every line for this initiator instead of reading Chrome's `_resourceType`. */
+  readonly initiator?: Initiator;
+  readonly wording?: Wording;
+  readonly logSecrets?: boolean;
+}
+
+export interface HarRecord {
+  readonly record: ExchangeRecord;
+  /** When the request started (epoch ms), when the HAR says. */
+  readonly time: number | undefined;
+  /** The entry's index in `log.entries`. */
+  readonly entry: number;
+}
+
+export interface HarAnalysis {
+  readonly records: HarRecord[];
+  /** Entries in the file. */
+  readonly requests: number;
+  /** Entries Chrome CORS-checks (preflights included). */
+  readonly crossOrigin: number;
+  /** Cross-origin entries with no response in the HAR (status 0), which cannot be judged. */
+  readonly unanswered: number;
+}
+
+interface Chain {
+  readonly initialUrl: string;
+  readonly tainted: boolean;
+  readonly pageOrigin: string;
+}
+
+const snapshot = (e: HarEntry): RequestSnapshot => ({ url: e.request.url, method: e.request.method, headers: e.request.headers });
+const originOf = (e: HarEntry): string | undefined => headerValues(e.request.headers, 'origin')[0];
+
+export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {}): HarAnalysis {
+  const records: HarRecord[] = [];
+  let counter = 0;
+  let crossOrigin = 0;
+  let unanswered = 0;
+  /** Redirect targets not yet requested: next URL -> the chain that leads there. */
+  const pending = new Map<string, Chain>();
+  /** Actual-request entries whose preflight Chrome refused: never sent, already reported. */
+  const neverSent = new Set<number>();
+  /** Preflights that let requests through, by (origin, url, method): Chrome's preflight cache. */
+  const preflights = new Map<string, ExchangeRecord>();
+  /** Record ids reserved by a preflight for the actual request that follows it. */
+  const reserved = new Map<number, { id: string; preflight: ExchangeRecord }>();
+
+  entries.forEach((entry, i) => {
+    const request = snapshot(entry);
+    const classification = classifyRequest(request);
+    const isPreflight = 'stage' in classification && classification.stage === 'preflight';
+    // The preflight of a redirected request only looks; the actual request takes the chain.
+    const chain = isPreflight ? pending.get(request.url) : take(pending, request.url);
+    if (!('stage' in classification)) {
+      follow(entry, chain, undefined, pending);
+      return;
+    }
+    crossOrigin += 1;
+    if (neverSent.has(i)) return;
+    if (entry.response.status === 0) {
+      unanswered += 1;
+      return;
+    }
+    const origin = originOf(entry) ?? 'null';
+    const stage = classification.stage;
+    const actualIndex = stage === 'preflight' ? findActual(entries, i) : undefined;
+    const actual = actualIndex === undefined ? undefined : entries[actualIndex];
+    const context: ExchangeContext = {
+      initiator: options.initiator ?? initiatorOf(actual ?? entry),
+      credentials: credentialsOf(actual ?? (stage === 'request' ? entry : undefined)),
+      wording: options.wording ?? 'current',
+      ...(chain ? { redirect: { initialUrl: chain.initialUrl, tainted: chain.tainted }, pageOrigin: chain.pageOrigin } : {}),
+    };
+    const verdict = judge({ stage, request, response: { status: entry.response.status, headers: entry.response.headers }, context });
+    const booked = reserved.get(i);
+    const record = buildRecord({
+      id: booked?.id ?? String(++counter),
+      verdict,
+      method: request.method,
+      url: request.url,
+      status: entry.response.status,
+      durationMs: 0,
+      ...(chain ? { redirectedFrom: chain.initialUrl } : {}),
+      logSecrets: options.logSecrets ?? false,
+    });
+    records.push({ record, time: entry.started, entry: i });
+
+    if (stage === 'preflight') {
+      const method = headerValues(request.headers, 'access-control-request-method')[0] ?? '';
+      // A refused preflight (or one refused only with credentials, when its request then never got
+      // an answer) means Chrome did not send the request: devtools lists it with no response.
+      const refused = verdict.verdict === 'blocked' || verdict.verdict === 'conditional';
+      if (refused && actualIndex !== undefined && entries[actualIndex]!.response.status === 0) {
+        neverSent.add(actualIndex);
+        return;
+      }
+      if (verdict.verdict === 'blocked') return;
+      preflights.set(key(origin, request.url, method), record);
+      if (actualIndex !== undefined) {
+        const id = String(++counter);
+        reserved.set(actualIndex, { id, preflight: record });
+        record.request = id;
+      }
+      return;
+    }
+    const preflight = booked?.preflight ?? preflights.get(key(origin, request.url, request.method));
+    if (preflight) record.preflight = preflight.id;
+    if (verdict.verdict !== 'blocked') follow(entry, chain, origin, pending);
+  });
+  return { records, requests: entries.length, crossOrigin, unanswered };
+}
+
+/** The actual request a preflight announced: the next entry for the same URL, origin and method. */
+function findActual(entries: readonly HarEntry[], at: number): number | undefined {
+  const preflight = entries[at]!;
+  const origin = originOf(preflight);
+  const method = headerValues(preflight.request.headers, 'access-control-request-method')[0];
+  for (let j = at + 1; j < entries.length; j++) {
+    const e = entries[j]!;
+    if (e.request.url !== preflight.request.url || originOf(e) !== origin) continue;
+    const other = classifyRequest(snapshot(e));
+    if ('stage' in other && other.stage === 'preflight') return undefined;
+    if (e.request.method === method) return j;
+  }
+  return undefined;
+}
+
+/** Remember where a redirect leads, so the entry that follows it is judged as Chrome words it. */
+function follow(entry: HarEntry, chain: Chain | undefined, origin: string | undefined, pending: Map<string, Chain>): void {
+  const location = entry.response.redirectURL || redirectLocation(entry.response.status, entry.response.headers);
+  if (!location || entry.response.status < 300 || entry.response.status > 399) return;
+  const url = entry.request.url;
+  const next = resolveLocation(location, url);
+  if (next === null) return;
+  const pageOrigin = chain?.pageOrigin ?? (origin !== undefined && origin !== 'null' ? origin : pageOriginOf(entry));
+  pending.set(next, {
+    initialUrl: chain?.initialUrl ?? url,
+    tainted: (chain?.tainted ?? false) || redirectTaints(url, next, pageOrigin),
+    pageOrigin,
+  });
+}
+
+/** A request without Origin is same-origin (or a navigation): its Referer, else its own URL, says the page. */
+function pageOriginOf(entry: HarEntry): string {
+  const referer = headerValues(entry.request.headers, 'referer')[0];
+  return (referer !== undefined ? urlOrigin(referer) : null) ?? originOf(entry) ?? urlOrigin(entry.request.url) ?? 'null';
+}
+
+/** Chrome's `_resourceType` tells fetch from XHR; other HARs may only have X-Requested-With. */
+function initiatorOf(entry: HarEntry): Initiator {
+  if (entry.resourceType === 'xhr') return 'xhr';
+  if (entry.resourceType === 'fetch') return 'fetch';
+  return headerValues(entry.request.headers, 'x-requested-with')[0]?.toLowerCase() === 'xmlhttprequest' ? 'xhr' : 'fetch';
+}
+
+/**
+ * Cookies sent mean credentials `include`. Their absence proves nothing: Chrome's default
+ * ("sanitized") HAR export drops Cookie headers, so the mode is then unknown.
+ */
+function credentialsOf(entry: HarEntry | undefined): CredentialsKnowledge {
+  if (!entry) return 'unknown';
+  return entry.request.hasCookies || headerValues(entry.request.headers, 'cookie').length > 0 ? 'include' : 'unknown';
+}
+
+function take<V>(map: Map<string, V>, k: string): V | undefined {
+  const value = map.get(k);
+  map.delete(k);
+  return value;
+}
+
+const key = (...parts: string[]) => parts.join('\u0000');
