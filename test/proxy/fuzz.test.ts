@@ -54,7 +54,7 @@ let script: Scenario | undefined;
 let received: { sha256: string; length: number } | undefined;
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-const bodiless = (s: Scenario): boolean => s.status === 204 || s.method === 'HEAD';
+const bodiless = (s: Scenario): boolean => s.status === 204;
 /** Header values are compared as a parser reads them: optional whitespace trimmed. */
 const trimmed = (lines: readonly HeaderLine[]): HeaderLine[] =>
   lines.filter(([n]) => !RESERVED.has(n.toLowerCase())).map(([n, v]) => [n, v.replace(/^[ \t]+|[ \t]+$/g, '')] as const);
