@@ -30,9 +30,9 @@ export interface Session {
   readonly context: ExchangeContext;
   /** Set once the id is known (reserved by a preflight, or new). */
   id: string;
+  /** On an actual request: the preflight that let it through. */
   preflight?: string;
-  /** Reserved for the actual request this preflight announces. */
-  reservedRequestId?: string;
+  /** Set when corscope's own timeout cut the wait for the target (504, not 502). */
   timedOut: boolean;
 }
 
