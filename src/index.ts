@@ -16,3 +16,5 @@ export type {
   CredentialsKnowledge,
   Wording,
 } from './cors/types.js';
+export { runCheck, parseCheckInput, type CheckOptions, type CheckResult, type CheckFailure } from './check/index.js';
+export { analyzeHar, parseHar, readHarFile, summarizeHar, summaryLine, type HarAnalysis, type HarSummary } from './har/index.js';

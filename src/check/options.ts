@@ -70,8 +70,11 @@ export function parseCheckInput(raw: RawCheckInput): CheckInput | CheckInputErro
   if (['CONNECT', 'TRACE', 'TRACK'].includes(method.toUpperCase())) {
     return { error: `fetch() refuses the method ${method.toUpperCase()}; a page cannot send it` };
   }
-  const notes: string[] = [];
   const sent = normalizeMethod(method);
+  if (raw.data !== undefined && (sent === 'GET' || sent === 'HEAD')) {
+    return { error: `fetch() refuses a body on a ${sent} request; drop --data or choose a method with -X` };
+  }
+  const notes: string[] = [];
   if (sent !== sent.toUpperCase()) {
     // Node's HTTP client capitalizes every method; the preflight still asks for it exactly as Chrome does.
     notes.push(`Chrome sends the method '${sent}' as written (fetch capitalizes only DELETE GET HEAD OPTIONS POST PUT); the preflight asks for '${sent}', but the actual request goes out as '${sent.toUpperCase()}'`);

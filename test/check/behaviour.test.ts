@@ -223,6 +223,7 @@ describe('mistakes in what was typed', () => {
     ['bad header name', { url: 'http://a.test/', origin: ORIGIN, headers: ['X A: 1'] }, "-H 'X A: 1': 'X A' is not a valid header name"],
     ['Origin as a header', { url: 'http://a.test/', origin: ORIGIN, headers: ['Origin: http://x'] }, "set the page's origin with --origin, not -H 'Origin: …'"],
     ['bad method', { url: 'http://a.test/', origin: ORIGIN, method: 'GE T' }, "--method 'GE T' is not a valid HTTP method"],
+    ['a body on GET', { url: 'http://a.test/', origin: ORIGIN, data: 'x' }, 'fetch() refuses a body on a GET request; drop --data or choose a method with -X'],
     ['forbidden method', { url: 'http://a.test/', origin: ORIGIN, method: 'trace' }, 'fetch() refuses the method TRACE; a page cannot send it'],
   ] as const)('%s', (_name, raw, message) => {
     expect(parseCheckInput(raw as RawCheckInput)).toEqual({ error: message });
