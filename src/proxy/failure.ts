@@ -18,13 +18,14 @@ interface NodeError {
   message?: string;
   address?: string;
   port?: number;
+  hostname?: string;
 }
 
 export function describeFailure(err: unknown, target: string, timeoutMs: number): FailureReply {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as NodeError;
   const code = e.code ?? 'ERROR';
   const where = e.address ? ` ${e.address}${e.port ? `:${e.port}` : ''}` : '';
-  const reason = explain(code, where, timeoutMs, e.message ?? 'unknown error');
+  const reason = explain(code, where, timeoutMs, e.message ?? 'unknown error', e.hostname);
   const status = code === TIMEOUT_CODE ? 504 : 502;
   return {
     status,
@@ -33,13 +34,13 @@ export function describeFailure(err: unknown, target: string, timeoutMs: number)
   };
 }
 
-function explain(code: string, where: string, timeoutMs: number, fallback: string): string {
+function explain(code: string, where: string, timeoutMs: number, fallback: string, hostname?: string): string {
   switch (code) {
     case 'ECONNREFUSED':
       return `connection refused at${where || ' the target'}; is the API running? ('localhost' may resolve to ::1 first: try 127.0.0.1)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the host name does not resolve (DNS)';
+      return `the host name${hostname ? ` '${hostname}'` : ''} does not resolve (DNS)`;
     case 'ECONNRESET':
       return 'the target closed the connection without answering';
     case 'EHOSTUNREACH':
@@ -53,6 +54,9 @@ function explain(code: string, where: string, timeoutMs: number, fallback: strin
     case 'CERT_HAS_EXPIRED':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return `the target's TLS certificate was rejected (${code}); use --insecure for a self-signed development certificate`;
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return `the TLS handshake failed (${code}); does the target really speak HTTPS? (for a plain HTTP API use an http:// target)`;
     case 'HPE_INVALID_HEADER_TOKEN':
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
