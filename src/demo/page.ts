@@ -50,6 +50,8 @@ function renderPage(proxyUrl: string, routes: readonly DemoRoute[], patch: boole
 <p>This page (origin <code id="page-origin"></code>) calls an API through corscope at <code>${escape(proxyUrl)}</code>.
 Open DevTools (Console) and press the buttons: each blocked call prints Chrome's CORS error there, and corscope prints
 the same line in its terminal, with the cause and the fix.${patch ? ' <strong>Patch mode is on:</strong> the calls succeed, and the log still says what the API got wrong.' : ''}</p>
+<p><small>fetch() and XMLHttpRequest look the same on the wire, so corscope's terminal shows the fetch() wording;
+the XMLHttpRequest wording is in each record's <code>chrome.variants.xhr</code> (or start the demo with <code>--initiator xhr</code>).</small></p>
 <p><button id="all">Run every fetch()</button></p>
 <table>
 ${rows}
