@@ -14,6 +14,8 @@ export type Tone = 'ok' | 'bad' | 'warn';
 export interface Report {
   /** One exchange; `time` (epoch ms) is when it happened, for the pretty view's clock. */
   record(record: ExchangeRecord, time?: number): void;
+  /** A line for the person reading the pretty view (JSON carries the same in the summary record). */
+  note(text: string): void;
   /** The last line: a human sentence, and in JSON a `summary` record with these fields. */
   summary(fields: Record<string, unknown>, line: string, tone: Tone): void;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ function jsonReport(): Report {
   const log: CorscopeLogger = createLogger({ format: 'json', level: 'debug' });
   return {
     record: (record) => log.logger[levelFor(record)](record),
+    note: () => undefined,
     summary: (fields, line, tone) => log.logger[tone === 'ok' ? 'info' : tone === 'bad' ? 'error' : 'warn']({ event: 'summary', ...fields }, line),
     close: () => log.close(),
   };
@@ -43,6 +46,7 @@ function prettyReport(out: NodeJS.WriteStream): Report {
   };
   return {
     record: (record, time) => pretty.write(JSON.stringify({ ...record, time: time ?? Date.now() })),
+    note: (text) => void out.write(`${text}\n`),
     summary: (_fields, line, tone) => void out.write(`${paint[tone](line)}\n`),
     close: () => new Promise<void>((resolve) => (out.writableNeedDrain ? out.once('drain', () => resolve()) : resolve())),
   };

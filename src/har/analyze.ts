@@ -23,14 +23,26 @@ export interface HarRecord {
   readonly entry: number;
 }
 
+/** A cross-origin request the HAR holds no response for: what to run to hear Chrome's words. */
+export interface Unanswered {
+  readonly entry: number;
+  readonly method: string;
+  readonly url: string;
+  readonly pageOrigin: string;
+  readonly error: string | undefined;
+}
+
 export interface HarAnalysis {
   readonly records: HarRecord[];
   /** Entries in the file. */
   readonly requests: number;
   /** Entries Chrome CORS-checks (preflights included). */
   readonly crossOrigin: number;
-  /** Cross-origin entries with no response in the HAR (status 0), which cannot be judged. */
-  readonly unanswered: number;
+  /**
+   * Cross-origin entries with no response in the HAR (status 0, or -1 from Playwright), which
+   * cannot be judged. A CORS failure often looks like this: the browser withheld the response.
+   */
+  readonly unanswered: Unanswered[];
 }
 
 interface Chain {
@@ -46,7 +58,7 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
   const records: HarRecord[] = [];
   let counter = 0;
   let crossOrigin = 0;
-  let unanswered = 0;
+  const unanswered: Unanswered[] = [];
   /** Redirect targets not yet requested: next URL -> the chain that leads there. */
   const pending = new Map<string, Chain>();
   /** Actual-request entries whose preflight Chrome refused: never sent, already reported. */
@@ -60,6 +72,16 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
     const request = snapshot(entry);
     const classification = classifyRequest(request);
     const isPreflight = 'stage' in classification && classification.stage === 'preflight';
+    if (!answered(entry) && !neverSent.has(i)) {
+      // Devtools keeps only provisional headers for a failed request, often without Origin.
+      const pageOrigin = originOf(entry) ?? pageOriginOf(entry);
+      if ('stage' in classification || (pageOrigin !== 'null' && urlOrigin(request.url) !== pageOrigin)) {
+        crossOrigin += 1;
+        unanswered.push({ entry: i, method: request.method, url: request.url, pageOrigin, error: entry.response.error });
+      }
+      take(pending, request.url);
+      return;
+    }
     // The preflight of a redirected request only looks; the actual request takes the chain.
     const chain = isPreflight ? pending.get(request.url) : take(pending, request.url);
     if (!('stage' in classification)) {
@@ -68,10 +90,6 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
     }
     crossOrigin += 1;
     if (neverSent.has(i)) return;
-    if (entry.response.status === 0) {
-      unanswered += 1;
-      return;
-    }
     const origin = originOf(entry) ?? 'null';
     const stage = classification.stage;
     const actualIndex = stage === 'preflight' ? findActual(entries, i) : undefined;
@@ -101,7 +119,7 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
       // A refused preflight (or one refused only with credentials, when its request then never got
       // an answer) means Chrome did not send the request: devtools lists it with no response.
       const refused = verdict.verdict === 'blocked' || verdict.verdict === 'conditional';
-      if (refused && actualIndex !== undefined && entries[actualIndex]!.response.status === 0) {
+      if (refused && actualIndex !== undefined && !answered(entries[actualIndex]!)) {
         neverSent.add(actualIndex);
         return;
       }
@@ -120,6 +138,9 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
   });
   return { records, requests: entries.length, crossOrigin, unanswered };
 }
+
+/** Devtools records a request that got no response with status 0, Playwright with -1. */
+const answered = (entry: HarEntry): boolean => entry.response.status > 0;
 
 /** The actual request a preflight announced: the next entry for the same URL, origin and method. */
 function findActual(entries: readonly HarEntry[], at: number): number | undefined {

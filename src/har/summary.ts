@@ -1,5 +1,5 @@
 /** The one-line verdict on a whole HAR: `N requests, M cross-origin, K blocked (Code n, …)`. */
-import type { HarAnalysis } from './analyze.js';
+import type { HarAnalysis, Unanswered } from './analyze.js';
 
 export interface HarSummary {
   readonly requests: number;
@@ -11,6 +11,12 @@ export interface HarSummary {
   readonly conditional: number;
   readonly conditionalByCode: Record<string, number>;
   readonly unanswered: number;
+}
+
+/** What to run to hear Chrome's words for a request the HAR holds no response for. */
+export function checkCommandFor(u: Unanswered): string {
+  const method = u.method === 'GET' ? '' : ` -X ${u.method}`;
+  return `corscope check '${u.url}'${method} --origin ${u.pageOrigin}`;
 }
 
 export function summarizeHar(analysis: HarAnalysis): HarSummary {
@@ -33,7 +39,7 @@ export function summarizeHar(analysis: HarAnalysis): HarSummary {
     blockedByCode: blocked.byCode,
     conditional: conditional.total,
     conditionalByCode: conditional.byCode,
-    unanswered: analysis.unanswered,
+    unanswered: analysis.unanswered.length,
   };
 }
 

@@ -22,6 +22,8 @@ export interface HarEntry {
     readonly headers: HeaderLine[];
     /** The Location the browser followed, '' when none. */
     readonly redirectURL: string;
+    /** Why there is no response (`net::ERR_FAILED`), from devtools' `_error` or Playwright's `_failureText`. */
+    readonly error: string | undefined;
   };
   /** Chrome's `_resourceType` (`fetch`, `xhr`, `preflight`, `document`, …) when present. */
   readonly resourceType: string | undefined;
@@ -114,6 +116,7 @@ function entry(v: Json, index: number): HarEntry {
       status,
       headers: headers(field(res, 'headers', `${place}.response`), `${place}.response.headers`),
       redirectURL: res.redirectURL === undefined ? '' : string(res.redirectURL, `${place}.response.redirectURL`),
+      error: [res._error, res._failureText, e._error].find((v): v is string => typeof v === 'string' && v !== ''),
     },
     resourceType: typeof e._resourceType === 'string' ? e._resourceType : undefined,
   };

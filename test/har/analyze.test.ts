@@ -3,7 +3,7 @@
  * the ones Chrome printed, preflights paired, redirect chains worded "(redirected from …)".
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeHar, parseHar, summarizeHar, summaryLine, type HarAnalysis } from '../../src/har/index.js';
+import { analyzeHar, checkCommandFor, parseHar, summarizeHar, summaryLine, type HarAnalysis } from '../../src/har/index.js';
 import { chromeCorsLines, includesCredentials, loadOracle, type OracleCase } from '../support/oracle.js';
 import { makeHar, type MakeOptions } from './make-har.js';
 
@@ -29,7 +29,7 @@ describe(`HAR of Chrome ${oracle.chromiumVersion}'s traffic: the lines Chrome pr
     if (!includesCredentials(kase) || sentCookies(kase)) expect(lines(analysis, ['blocked'], kase.client.api)).toEqual(expected);
     else for (const line of expected) expect(lines(analysis, ['blocked', 'conditional'], kase.client.api)).toContain(line);
     // A request whose preflight failed was never sent: it is not judged and not "unanswered".
-    expect(analysis.unanswered).toBe(0);
+    expect(analysis.unanswered).toEqual([]);
   });
 });
 
@@ -73,6 +73,30 @@ describe('records', () => {
     const analysis = analyzeHar(read.entries);
     expect(analysis.records).toEqual([]);
     expect(summaryLine(summarizeHar(analysis))).toBe('1 request, 1 cross-origin, 0 blocked, 1 without a response in the HAR (not judged)');
+  });
+
+  it('a failed request with only provisional headers (no Origin): cross-origin by its Referer, and the check to run', () => {
+    // What Playwright's recordHar (and devtools' provisional headers) keep of a CORS failure.
+    const har = {
+      log: {
+        entries: [
+          {
+            request: { method: 'PUT', url: 'http://localhost:3000/api/7', headers: [{ name: 'Referer', value: 'http://localhost:5173/' }] },
+            response: { status: -1, headers: [], redirectURL: '', _failureText: 'net::ERR_FAILED' },
+          },
+          {
+            request: { method: 'GET', url: 'http://localhost:5173/favicon.ico', headers: [{ name: 'Referer', value: 'http://localhost:5173/' }] },
+            response: { status: 0, headers: [], redirectURL: '' },
+          },
+        ],
+      },
+    };
+    const read = parseHar(JSON.stringify(har), 'p.har');
+    if ('error' in read) throw new Error(read.error);
+    const analysis = analyzeHar(read.entries);
+    expect(analysis.unanswered).toEqual([{ entry: 0, method: 'PUT', url: 'http://localhost:3000/api/7', pageOrigin: 'http://localhost:5173', error: 'net::ERR_FAILED' }]);
+    expect(checkCommandFor(analysis.unanswered[0]!)).toBe("corscope check 'http://localhost:3000/api/7' -X PUT --origin http://localhost:5173");
+    expect(summarizeHar(analysis)).toMatchObject({ requests: 2, crossOrigin: 1, unanswered: 1 });
   });
 });
 

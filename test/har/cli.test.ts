@@ -80,6 +80,40 @@ describe('a recorded session', () => {
   });
 });
 
+describe('a request the HAR holds no response for', () => {
+  const failed = {
+    log: {
+      entries: [
+        {
+          _resourceType: 'fetch',
+          request: { method: 'DELETE', url: 'http://localhost:3000/api/7', headers: [{ name: 'Referer', value: 'http://localhost:5173/' }] },
+          response: { status: 0, headers: [], redirectURL: '', _error: 'net::ERR_FAILED' },
+        },
+      ],
+    },
+  };
+  const file = write('failed.har', JSON.stringify(failed));
+
+  it('says which check to run, and exits 1', () => {
+    const { code, stdout } = har([file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe(
+      "No response in the HAR for 1 cross-origin request (a CORS failure often looks like this); to hear Chrome's words, run:\n" +
+        "  corscope check 'http://localhost:3000/api/7' -X DELETE --origin http://localhost:5173   # net::ERR_FAILED\n" +
+        '1 request, 1 cross-origin, 0 blocked, 1 without a response in the HAR (not judged)\n',
+    );
+  });
+
+  it('--json: the summary record lists it with the command', () => {
+    const summary = JSON.parse(har([file, '--json']).stdout.trim()) as Record<string, unknown>;
+    expect(summary).toMatchObject({
+      event: 'summary',
+      unanswered: 1,
+      unansweredRequests: [{ method: 'DELETE', url: 'http://localhost:3000/api/7', pageOrigin: 'http://localhost:5173', check: "corscope check 'http://localhost:3000/api/7' -X DELETE --origin http://localhost:5173" }],
+    });
+  });
+});
+
 describe('a bad or truncated HAR: exit 2, the place named', () => {
   const good = JSON.stringify(makeHar(session), null, 2);
   const broken = makeHar(session);

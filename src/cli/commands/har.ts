@@ -1,6 +1,6 @@
 /** `corscope har <file.har>`: judge every cross-origin request of a recorded session. */
 import type { Argv } from 'yargs';
-import { analyzeHar, readHarFile, summarizeHar, summaryLine } from '../../har/index.js';
+import { analyzeHar, checkCommandFor, readHarFile, summarizeHar, summaryLine } from '../../har/index.js';
 import type { CliCommand } from '../command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { openReport } from '../report.js';
@@ -28,7 +28,8 @@ export const harCommand: CliCommand<Flags> = {
       .epilogue(
         "Chrome's default export (\"Export HAR (sanitized)\") leaves out cookies, so whether a call was made with credentials is " +
           'then unknown: what fails only with credentials is reported as such. "Export HAR (with sensitive data)" keeps them.\n\n' +
-          'Exit codes: 0 nothing blocked, 1 Chrome blocked at least one request, 2 usage error or unreadable HAR.',
+          'Exit codes: 0 nothing blocked, 1 Chrome blocked a request or a cross-origin request has no response in the HAR, ' +
+            '2 usage error or unreadable HAR.',
       ) as unknown as Argv<Flags>,
   run: async (flags) => {
     const file = String(flags.file ?? '');
@@ -46,8 +47,17 @@ export const harCommand: CliCommand<Flags> = {
     const summary = summarizeHar(analysis);
     const report = openReport(flags.json ?? false);
     for (const { record, time } of analysis.records) report.record(record, time);
-    report.summary({ file, ...summary }, summaryLine(summary), summary.blocked > 0 ? 'bad' : summary.conditional > 0 ? 'warn' : 'ok');
+    const unanswered = analysis.unanswered.map((u) => ({ ...u, check: checkCommandFor(u) }));
+    if (unanswered.length > 0) {
+      report.note(`No response in the HAR for ${unanswered.length} cross-origin request${unanswered.length > 1 ? 's' : ''} (a CORS failure often looks like this); to hear Chrome's words, run:`);
+      for (const u of unanswered) report.note(`  ${u.check}${u.error ? `   # ${u.error}` : ''}`);
+    }
+    report.summary(
+      { file, ...summary, ...(unanswered.length ? { unansweredRequests: unanswered } : {}) },
+      summaryLine(summary),
+      summary.blocked > 0 || summary.unanswered > 0 ? 'bad' : summary.conditional > 0 ? 'warn' : 'ok',
+    );
     await report.close();
-    return summary.blocked > 0 ? EXIT_FAILURE : EXIT_OK;
+    return summary.blocked > 0 || summary.unanswered > 0 ? EXIT_FAILURE : EXIT_OK;
   },
 };
