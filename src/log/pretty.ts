@@ -42,8 +42,12 @@ export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv 
 }
 
 /** A pino destination that renders each record for a human. */
+/** How many distinct findings the view remembers, to fold a polling page's repeats into one line. */
+const SEEN_LIMIT = 256;
+
 export function createPrettyStream(sink: TextSink, options: PrettyOptions): { write(line: string): void } {
   const p = palette(options.colors);
+  const seen = new Map<string, string>();
   return {
     write(line: string): void {
       let parsed: Record<string, unknown>;
@@ -53,13 +57,17 @@ export function createPrettyStream(sink: TextSink, options: PrettyOptions): { wr
         sink.write(line);
         return;
       }
-      sink.write(render(parsed, p) + '\n');
+      sink.write(render(parsed, p, seen) + '\n');
     },
   };
 }
 
-export function render(entry: Record<string, unknown>, p: Palette): string {
-  if (entry.event === 'cors') return renderExchange(entry as unknown as ExchangeRecord & { time?: number }, p);
+/**
+ * `seen` maps an explained finding (code, method, URL, origin) to the record that explained it: a
+ * repeat prints one line pointing back there instead of the whole block again.
+ */
+export function render(entry: Record<string, unknown>, p: Palette, seen?: Map<string, string>): string {
+  if (entry.event === 'cors') return renderExchange(entry as unknown as ExchangeRecord & { time?: number }, p, seen);
   if (entry.event === 'start') return renderStart(entry, p);
   const level = typeof entry.level === 'number' ? entry.level : 30;
   const paint = level >= 50 ? p.red : level >= 40 ? p.yellow : level >= 30 ? (text: string) => text : p.dim;
@@ -87,13 +95,20 @@ const VERDICT_LABEL = {
   'not-cors': 'not-cors',
 } as const;
 
-function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette): string {
+function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen?: Map<string, string>): string {
   const paint = r.upstream || r.verdict === 'blocked' ? p.red : r.verdict === 'conditional' ? p.yellow : r.verdict === 'allowed' ? p.green : p.dim;
   const link = r.preflight ? ` ${p.dim(`after preflight #${r.preflight}`)}` : r.request ? ` ${p.dim(`for request #${r.request}`)}` : '';
   const origin = r.origin ? ` ${p.dim('←')} ${r.origin}` : '';
   const head =
     `${clock(r.time, p)} ${paint(p.bold(VERDICT_LABEL[r.verdict].padEnd(8)))} ${p.dim(`#${r.id} ${r.stage}`)} ` +
     `${p.bold(r.method)} ${r.url}${origin} ${p.cyan(String(r.status))} ${p.dim(`${r.durationMs} ms`)}${link}`;
+  const key = r.chrome ? [r.chrome.message, r.findings.length, r.verdict, r.upstream?.code ?? ''].join('\u0000') : undefined;
+  const first = key ? seen?.get(key) : undefined;
+  if (first !== undefined) return `${head} ${p.dim(`same as #${first}`)}`;
+  if (key && seen) {
+    if (seen.size >= SEEN_LIMIT) seen.delete(seen.keys().next().value!);
+    seen.set(key, r.id);
+  }
   const lines = [head];
   const row = (label: string, text: string): void => {
     lines.push(`  ${p.dim(label.padEnd(7))} ${text}`);

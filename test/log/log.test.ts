@@ -83,6 +83,20 @@ describe('json format', () => {
 });
 
 describe('pretty format', () => {
+  it('a repeat of an explained exchange is one line pointing back to the first', async () => {
+    let out = '';
+    const log = createLogger({ format: 'pretty', level: 'info', stdout: { write: (s: string) => (out += s), isTTY: false } });
+    const upstream = await startUpstream((req, res) => writeRaw(res, 200, []));
+    const proxy = await startProxy(upstream.origin, { logger: log.logger });
+    running.push(upstream, proxy);
+    for (let i = 0; i < 3; i++) await send(proxy.port, { path: '/poll', headers: corsHeaders(PAGE) });
+    await log.close();
+    const lines = out.trim().split('\n');
+    expect(lines.filter((l) => l.includes('  chrome '))).toHaveLength(1);
+    expect(lines.at(-2)).toMatch(/BLOCKED +#2 request GET .*\/poll .* same as #1$/);
+    expect(lines.at(-1)).toMatch(/BLOCKED +#3 request GET .*\/poll .* same as #1$/);
+  });
+
   it('a block with the verdict, the request, Chrome line, cause and fix; no colour off a TTY', async () => {
     const out = await logOf('pretty', false);
     expect(out).not.toContain('\u001b[');
