@@ -142,12 +142,18 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
 /** Devtools records a request that got no response with status 0, Playwright with -1. */
 const answered = (entry: HarEntry): boolean => entry.response.status > 0;
 
+/**
+ * How far after a preflight its actual request may appear. Chrome sends it as soon as the preflight
+ * passes, so it is near; the bound keeps a HAR of thousands of unmatched preflights linear.
+ */
+const PAIRING_WINDOW = 500;
+
 /** The actual request a preflight announced: the next entry for the same URL, origin and method. */
 function findActual(entries: readonly HarEntry[], at: number): number | undefined {
   const preflight = entries[at]!;
   const origin = originOf(preflight);
   const method = headerValues(preflight.request.headers, 'access-control-request-method')[0];
-  for (let j = at + 1; j < entries.length; j++) {
+  for (let j = at + 1; j < Math.min(entries.length, at + 1 + PAIRING_WINDOW); j++) {
     const e = entries[j]!;
     if (e.request.url !== preflight.request.url || originOf(e) !== origin) continue;
     const other = classifyRequest(snapshot(e));
