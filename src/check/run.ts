@@ -4,26 +4,13 @@
  * Chrome would stop (Fetch §4.4 "HTTP-redirect fetch", §4.8 "CORS-preflight fetch"; Chromium
  * `CorsURLLoader`).
  */
-import {
-  accessControlRequestHeaders,
-  isSameOrigin,
-  judge,
-  needsPreflight,
-  normalizeMethod,
-  redirectLocation,
-  redirectTaints,
-  resolveLocation,
-  schemeError,
-  urlScheme,
-} from '../cors/index.js';
+import { accessControlRequestHeaders, isSameOrigin, judge, needsPreflight, normalizeMethod, schemeError, urlScheme } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, Verdict } from '../cors/types.js';
 import { buildRecord, type ExchangeRecord } from '../log/record.js';
 import type { CheckOptions } from './options.js';
+import { followRedirect, type Hop } from './redirect.js';
 import { send, type NetworkFailure } from './send.js';
 import { actualRequest, preflightRequest, type Call } from './wire.js';
-
-/** Chrome's limit: the 21st redirect fails with net::ERR_TOO_MANY_REDIRECTS. */
-export const MAX_REDIRECTS = 20;
 
 export interface CheckFailure extends NetworkFailure {
   /** The net error Chrome would report instead of a CORS line (`Failed to load resource: net::…`). */
@@ -49,9 +36,6 @@ export interface CheckResult {
   readonly failure?: CheckFailure;
 }
 
-/** Request-body headers dropped when a redirect turns the method into GET (Fetch §4.4 step 12). */
-const BODY_HEADERS = new Set(['content-encoding', 'content-language', 'content-location', 'content-type']);
-
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const records: ExchangeRecord[] = [];
   const exchanges: WireExchange[] = [];
@@ -71,26 +55,29 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
 
   const cookieLine = (options.headers ?? []).find(([n]) => n.toLowerCase() === 'cookie');
-  let authorHeaders: HeaderLine[] = (options.headers ?? []).filter(([n]) => n.toLowerCase() !== 'cookie');
   const cookieHost = new URL(options.url).hostname;
-  let method = normalizeMethod(options.method ?? 'GET');
-  let body = options.data;
-  let url = options.url;
-  let tainted = false;
-  let redirects = 0;
+  let hop: Hop = {
+    url: options.url,
+    method: normalizeMethod(options.method ?? 'GET'),
+    body: options.data,
+    authorHeaders: (options.headers ?? []).filter(([n]) => n.toLowerCase() !== 'cookie'),
+    tainted: false,
+    redirects: 0,
+  };
   const preflightCache = new Map<string, string>();
   const common = {
     initiator,
     credentials: options.credentials ? 'include' : 'omit',
     wording: options.wording ?? 'current',
     pageOrigin,
-    authorHeaderOrder: authorHeaders.map(([n]) => n),
+    authorHeaderOrder: hop.authorHeaders.map(([n]) => n),
   } satisfies ExchangeContext;
   const sendOptions = { timeoutMs: options.timeoutMs ?? 10_000, insecure: options.insecure ?? false };
 
   for (;;) {
+    const { url, method, body, authorHeaders, tainted } = hop;
     const cors = tainted || !isSameOrigin(pageOrigin, url);
-    const context: ExchangeContext = { ...common, ...(redirects > 0 ? { redirect: { initialUrl: options.url, tainted } } : {}) };
+    const context: ExchangeContext = { ...common, ...(hop.redirects > 0 ? { redirect: { initialUrl: options.url, tainted } } : {}) };
     const call: Call = {
       url,
       method,
@@ -98,12 +85,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       // Chrome sends Origin on every CORS request, and on same-origin ones unless GET or HEAD.
       originHeader: cors ? (tainted ? 'null' : pageOrigin) : method === 'GET' || method === 'HEAD' ? null : pageOrigin,
       pageOrigin,
+      // Cookies belong to a host (any port): the browser's jar for the URL given, not for others.
       ...(cookieLine && options.credentials && new URL(url).hostname === cookieHost ? { cookie: cookieLine[1] } : {}),
       ...(body !== undefined ? { body } : {}),
       userAgent: options.userAgent ?? 'corscope',
     };
 
     let preflightRecord: ExchangeRecord | undefined;
+    // Chrome's preflight cache, within this one call: a chain that comes back to a URL reuses it.
     const cacheKey = `${url}\u0000${method}\u0000${accessControlRequestHeaders(authorHeaders) ?? ''}\u0000${call.originHeader ?? ''}`;
     const cachedPreflight = preflightCache.get(cacheKey);
     if (cors && needsPreflight(method, authorHeaders) && cachedPreflight === undefined) {
@@ -134,28 +123,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     records.push(current);
     if (verdict.verdict === 'blocked') return { outcome: 'blocked', records, exchanges };
 
-    const location = redirectLocation(sent.response.status, sent.response.headers);
-    if (location === null) return { outcome: 'allowed', records, exchanges };
-    const next = resolveLocation(location, url);
-    if (next === null) {
-      return failed(records, exchanges, { code: 'INVALID_REDIRECT', message: `the Location '${location}' is not a valid URL`, url, chrome: 'net::ERR_INVALID_REDIRECT' });
-    }
-    const nextScheme = urlScheme(next);
-    if (nextScheme !== 'http' && nextScheme !== 'https') {
-      return failed(records, exchanges, { code: 'UNSAFE_REDIRECT', message: `Chrome does not follow a redirect to a ${nextScheme ?? 'schemeless'}: URL ('${next}')`, url, chrome: 'net::ERR_UNSAFE_REDIRECT' });
-    }
-    redirects += 1;
-    if (redirects > MAX_REDIRECTS) {
-      return failed(records, exchanges, { code: 'TOO_MANY_REDIRECTS', message: `more than ${MAX_REDIRECTS} redirects`, url, chrome: 'net::ERR_TOO_MANY_REDIRECTS' });
-    }
-    tainted = tainted || redirectTaints(url, next, pageOrigin);
-    const status = sent.response.status;
-    if (((status === 301 || status === 302) && method === 'POST') || (status === 303 && method !== 'GET' && method !== 'HEAD')) {
-      method = 'GET';
-      body = undefined;
-      authorHeaders = authorHeaders.filter(([n]) => !BODY_HEADERS.has(n.toLowerCase()));
-    }
-    url = next;
+    const step = followRedirect(hop, sent.response, pageOrigin);
+    if ('done' in step) return { outcome: 'allowed', records, exchanges };
+    if ('failure' in step) return failed(records, exchanges, step.failure);
+    hop = step.next;
   }
 }
 
