@@ -14,6 +14,7 @@ import type { ExchangeRecord } from '../../src/index.js';
 import { isCorsLine, loadFixture, normalizePorts, urlOfLine, type Observation } from './harness/cases.js';
 import { corscopeFront, describeRecords, judgedBad, linesOf } from './harness/corscope.js';
 import { describeCall, runCase, testTimeoutMs, type CaseRun } from './harness/run-case.js';
+import { jsSummary, recordedJsSummary } from './harness/outcome.js';
 import { chromiumOrReport, useBrowser } from './harness/suite.js';
 
 type Special =
@@ -122,8 +123,10 @@ if (chromium) {
       expectCorscopeAgrees(expect, obs, run, front.records);
       const also = ALSO_LOGGED[obs.id];
       if (also) expect(also.holds(front.records), `${obs.id}: ${also.what}; corscope logged:\n${describeRecords(front.records)}\n`).toBe(true);
-      // corscope must be transparent: Chrome prints what it printed with no proxy.
+      // corscope must be transparent: Chrome prints what it printed with no proxy, and the page's
+      // calls end as they did.
       expect.soft(normalized(run), `${obs.id}: Chrome's lines through corscope, against its lines without it`).toEqual(obs.primaryMessages);
+      expect.soft(run.js.calls.map(jsSummary), `${obs.id}: the page's calls through corscope, against the calls without it`).toEqual(obs.js.map(recordedJsSummary));
     });
   });
 
