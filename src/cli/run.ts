@@ -2,10 +2,10 @@
  * The life of a running proxy in the CLI: logger, listen, the startup block, signals, clean close.
  * Shared by the default command and `demo`.
  */
-import { createLogger, defaultFormat, type CorscopeLogger } from '../log/logger.js';
+import { checkLogFile, createLogger, defaultFormat, type CorscopeLogger } from '../log/logger.js';
 import { isLoopback, type CorscopeOptions } from '../proxy/options.js';
 import { createCorscope, type CorscopeServer } from '../proxy/server.js';
-import { EXIT_FAILURE, EXIT_OK } from './errors.js';
+import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import type { LogSettings } from './flags.js';
 import { packageVersion } from './version.js';
 
@@ -17,6 +17,13 @@ export interface Started {
 }
 
 export function openLog(settings: LogSettings): CorscopeLogger {
+  if (settings.file) {
+    try {
+      checkLogFile(settings.file);
+    } catch (err) {
+      throw new UsageError(`--log-file ${settings.file}: ${(err as Error).message}`);
+    }
+  }
   return createLogger({
     format: settings.format ?? defaultFormat(),
     level: settings.level,

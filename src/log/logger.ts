@@ -2,6 +2,8 @@
  * pino wiring for the CLI: NDJSON (machines, pipes) or the pretty view (a TTY), plus an optional
  * NDJSON file. pino-pretty is not used: the view is small and tied to our record shape.
  */
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino, type DestinationStream, type Logger, type Level } from 'pino';
 import { createPrettyStream, shouldColor, type TextSink } from './pretty.js';
 
@@ -29,6 +31,12 @@ export function defaultFormat(stdout: { isTTY?: boolean } = process.stdout): Log
   return stdout.isTTY ? 'pretty' : 'json';
 }
 
+/** Fails now, with the reason, if the log file cannot be created or appended to. */
+export function checkLogFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  closeSync(openSync(file, 'a'));
+}
+
 export function createLogger(options: LoggerOptions): CorscopeLogger {
   const out = options.stdout ?? process.stdout;
   const closers: (() => Promise<void>)[] = [];
@@ -48,6 +56,8 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
   if (level !== 'silent') streams.push({ stream: main, level: floor });
   if (options.file) {
     const file = pino.destination({ dest: options.file, sync: false, mkdir: true });
+    // A full disk must not take the proxy down: say it once on stderr and keep proxying.
+    file.once('error', (err: Error) => process.stderr.write(`corscope: cannot write the log file ${options.file}: ${err.message}\n`));
     closers.push(() => endBoom(file));
     streams.push({ stream: file, level: floor });
   }

@@ -43,6 +43,13 @@ export interface UpstreamFailure {
   readonly target: string;
 }
 
+/** Set when Node's HTTP parser refused the request and corscope answered it itself. */
+export interface RefusedRequest {
+  /** llhttp's code, e.g. `HPE_INVALID_METHOD`, `HPE_HEADER_OVERFLOW`. */
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface ExchangeRecord {
   readonly event: 'cors';
   readonly id: string;
@@ -73,6 +80,7 @@ export interface ExchangeRecord {
   readonly durationMs: number;
   patched?: PatchRecord;
   readonly upstream?: UpstreamFailure;
+  refused?: RefusedRequest;
   /** Raw header lines (secrets redacted), only at debug level. */
   headers?: { request: HeaderLine[]; response: HeaderLine[] };
   msg: string;
@@ -156,6 +164,10 @@ export function summarize(record: ExchangeRecord): string {
   if (record.upstream) {
     const chrome = record.chrome ? ` Chrome will show: ${record.chrome.message}` : '';
     return `corscope could not get a response from the target (${record.upstream.code}: ${record.upstream.message}); the browser got ${record.status}.${chrome}`;
+  }
+  if (record.refused) {
+    const chrome = record.chrome ? ` Chrome will show: ${record.chrome.message}` : '';
+    return `corscope answered ${target} itself with ${record.status}: ${record.refused.message}.${chrome}`;
   }
   if (record.patched?.answeredPreflight) return `preflight ${target} answered by corscope (--answer-preflight)`;
   if (record.verdict === 'blocked' && record.chrome) return record.chrome.message;

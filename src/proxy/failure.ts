@@ -69,31 +69,3 @@ function explain(code: string, where: string, timeoutMs: number, fallback: strin
       return fallback;
   }
 }
-
-export interface Refusal {
-  readonly status: 400 | 431;
-  readonly why: string;
-  /** Read from the unparsed bytes, for the log (and patch mode); may be absent. */
-  readonly method?: string;
-  readonly origin?: string;
-}
-
-/** A request Node's HTTP parser refused: what to tell the developer, from the bytes that came. */
-export function describeRefusal(code: string | undefined, raw: Buffer | undefined): Refusal {
-  const head = raw ? raw.subarray(0, 8192).toString('latin1') : '';
-  const method = /^([^ \r\n]{1,32}) /.exec(head)?.[1];
-  const origin = /\r\norigin:[ \t]*([^\r\n]{1,512})/i.exec(head)?.[1]?.trim();
-  const found = { ...(method ? { method } : {}), ...(origin ? { origin } : {}) };
-  if (code === 'HPE_HEADER_OVERFLOW') {
-    return { status: 431, why: "the request's header lines exceed Node's limit (16 KiB by default; raise it with NODE_OPTIONS=--max-http-header-size=65536)", ...found };
-  }
-  if (code === 'HPE_INVALID_METHOD') {
-    const shown = method ? `'${method}'` : 'the request method';
-    return {
-      status: 400,
-      why: `${shown} is not a method Node's HTTP parser accepts; fetch() sends methods other than DELETE GET HEAD OPTIONS POST PUT exactly as written, so a lowercase 'patch' stays lowercase: write it in uppercase`,
-      ...found,
-    };
-  }
-  return { status: 400, why: `Node's HTTP parser refused the request (${code ?? 'parse error'})`, ...found };
-}

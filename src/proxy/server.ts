@@ -9,14 +9,16 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
-import { levelFor, type ExchangeRecord } from '../log/record.js';
+import type { HeaderLine } from '../cors/types.js';
+import { levelFor, summarize, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
-import { describeFailure, describeRefusal, TIMEOUT_CODE } from './failure.js';
+import { describeFailure, TIMEOUT_CODE } from './failure.js';
+import { describeRefusal, parseRawHead, type RawHead } from './refused.js';
 import { flatten, rewriteLocation, stripHopByHop } from './head.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { mayPatch } from './patch.js';
-import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
+import { answerPreflight, conclude, openSession, startSession, type Memory, type Outcome, type Session } from './session.js';
 
 export interface CorscopeEvents {
   exchange: [record: ExchangeRecord];
@@ -233,26 +235,50 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.proxy.ws(req, socket, head, {}, () => socket.destroy());
   }
 
-  /** Node's parser refused the request before any handler ran; say why instead of a bare 400. */
+  /**
+   * Node's parser refused the request before any handler ran: answer with the reason instead of a
+   * bare 400, and judge that answer like any other, so the log holds the line Chrome will print.
+   */
   private onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    const refused = describeRefusal(err.code, err.rawPacket);
+    const head = parseRawHead(err.rawPacket);
+    const refused = describeRefusal(err.code, head);
     const body = `corscope: ${refused.why}\n`;
-    // In patch mode the page may read the explanation instead of seeing a CORS error.
-    const cors = refused.origin && mayPatch(this.options, refused.origin)
-      ? `Access-Control-Allow-Origin: ${refused.origin}\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\n`
-      : '';
-    this.options.logger?.warn(
-      { event: 'client-error', code: err.code, method: refused.method, origin: refused.origin, status: refused.status },
-      `corscope answered ${refused.status}: ${refused.why}`,
-    );
-    socket.end(
-      `HTTP/1.1 ${refused.status} ${refused.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-        `Content-Type: text/plain; charset=utf-8\r\n${cors}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    let status: number = refused.status;
+    let headers: HeaderLine[] = [
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Length', String(Buffer.byteLength(body))],
+    ];
+    try {
+      const session = head ? this.refusedSession(head) : undefined;
+      if (session) {
+        const outcome = conclude(session, { status, headers }, this.options, this.memory);
+        outcome.record.refused = { code: refused.code, message: refused.why };
+        outcome.record.msg = summarize(outcome.record);
+        ({ status, headers } = outcome);
+        this.publish(outcome.record);
+      } else {
+        this.options.logger?.warn({ event: 'client-error', code: refused.code }, `corscope answered ${status}: ${refused.why}`);
+      }
+    } catch (fault) {
+      this.options.logger?.error({ event: 'engine-error', err: fault }, 'corscope could not judge a refused request (a bug; please report it)');
+    }
+    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 400 ? 'Bad Request' : (http.STATUS_CODES[status] ?? '');
+    const lines = [...stripHopByHop(headers), ['Connection', 'close'] as const].map(([n, v]) => `${n}: ${v}\r\n`).join('');
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\n${lines}\r\n${status === 204 ? '' : body}`);
+  }
+
+  /** The refused request as the browser sent it, when the bytes tell enough (a Host at least). */
+  private refusedSession(head: RawHead): Session | undefined {
+    const host = head.headers.find(([n]) => n.toLowerCase() === 'host')?.[1];
+    if (!host || !head.target.startsWith('/')) return undefined;
+    const origin = this.options.publicUrl ? this.options.publicUrl.origin : `http://${host}`;
+    const prefix = this.options.publicUrl ? this.options.publicUrl.pathname.replace(/\/+$/, '') : '';
+    const request = { url: `${origin}${prefix}${head.target}`, method: head.method, headers: head.headers };
+    return startSession(request, origin, this.options, this.memory);
   }
 
   private publish(record: ExchangeRecord): void {

@@ -38,7 +38,13 @@ export interface Session {
 
 export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {
   const url = browserUrl(req, options.publicUrl, fallbackHost);
-  const request = requestSnapshot(req, url);
+  return startSession(requestSnapshot(req, url), browserOrigin(req, options.publicUrl, fallbackHost), options, memory);
+}
+
+/** A session from plain data: the request as the browser sent it and the origin it addressed. */
+export function startSession(request: RequestSnapshot, addressed: string, options: ResolvedOptions, memory: Memory): Session {
+  const start = performance.now();
+  const { url } = request;
   const classification = classifyRequest(request);
   const stage: Stage = 'stage' in classification ? classification.stage : 'request';
   const cors = 'stage' in classification;
@@ -51,17 +57,7 @@ export function openSession(req: IncomingMessage, options: ResolvedOptions, memo
     ...(redirectedFrom ? { redirect: { initialUrl: redirectedFrom } } : {}),
     ...(cors && origin ? { otherOriginsEchoed: memory.echoes.others(origin) } : {}),
   };
-  const session: Session = {
-    start: performance.now(),
-    request,
-    browserOrigin: browserOrigin(req, options.publicUrl, fallbackHost),
-    stage,
-    cors,
-    origin,
-    context,
-    id: '',
-    timedOut: false,
-  };
+  const session: Session = { start, request, browserOrigin: addressed, stage, cors, origin, context, id: '', timedOut: false };
   const paired = cors && origin && stage === 'request' ? memory.pairing.pair(origin, url, request.method) : undefined;
   session.id = paired?.reservedId ?? memory.nextId();
   if (paired) session.preflight = paired.preflight;

@@ -68,6 +68,7 @@ describe('usage errors: one line on stderr, exit 2', () => {
     ['bad port', ['--target', 'http://localhost:3000', '--port', 'abc'], null],
     ['bad choice', ['--target', 'http://localhost:3000', '--log-format', 'xml'], null],
     ['patch flag without --patch', ['--target', 'http://localhost:3000', '--answer-preflight'], null],
+    ['log file that cannot be written', ['--target', 'http://localhost:3000', '--log-file', '/etc/hostname/corscope.ndjson'], null],
   ])('%s', (_name, args, expected) => {
     const { code, stdout, stderr } = runSync(args as string[]);
     expect(code).toBe(2);

@@ -92,6 +92,21 @@ describe("requests Node's parser refuses", () => {
     expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(raw).toContain("'patch' is not a method Node's HTTP parser accepts");
     expect(raw).not.toContain('Access-Control-Allow-Origin');
+    // The record says what Chrome will print for that 400, and the real cause.
+    expect(proxy.records).toHaveLength(1);
+    expect(proxy.records[0]).toMatchObject({
+      stage: 'request',
+      verdict: 'blocked',
+      method: 'patch',
+      url: `http://localhost:${proxy.port}/api`,
+      status: 400,
+      refused: { code: 'HPE_INVALID_METHOD' },
+      chrome: {
+        code: 'MissingAllowOriginHeader',
+        message: `Access to fetch at 'http://localhost:${proxy.port}/api' from origin '${PAGE}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
+      },
+    });
+    expect(proxy.records[0]!.msg).toMatch(/^corscope answered patch http:\/\/localhost:\d+\/api itself with 400: 'patch' is not a method .* Chrome will show: Access to fetch/);
   });
 
   it('in patch mode that 400 carries CORS headers, so the page can read why', async () => {
@@ -99,6 +114,8 @@ describe("requests Node's parser refuses", () => {
     const proxy = await proxyTo(`http://127.0.0.1:${port}`, { patch: true });
     const raw = await rawRequest(proxy.port, `patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
     expect(raw).toContain(`Access-Control-Allow-Origin: ${PAGE}\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(proxy.records[0]).toMatchObject({ verdict: 'blocked', patched: { added: expect.arrayContaining([`Access-Control-Allow-Origin: ${PAGE}`]) } });
   });
 
   it("header lines beyond Node's limit: 431 saying so", async () => {
