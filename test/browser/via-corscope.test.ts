@@ -166,6 +166,15 @@ if (chromium) {
       const logged = `corscope logged:\n${describeRecords(front.records)}\n`;
       expect(run.corsLines, `${obs.id}: Chrome's CORS errors through corscope --patch; ${logged}`).toEqual([]);
       expect(run.js.calls.filter((c) => !c.ok).map(describeCall), `${obs.id}: calls that failed through corscope --patch; ${logged}`).toEqual([]);
+      // A call succeeds when the API answered it, not corscope in its place: each call reached the
+      // API (or API2 after a redirect) and the page read a status the API sent.
+      const answered = run.hits.filter((h) => h.method !== 'OPTIONS');
+      const statuses = new Set(answered.map((h) => h.status));
+      const unanswered = run.js.calls.filter((c) => c.type !== 'opaque' && !statuses.has(c.status));
+      expect(
+        { reachedApi: answered.length >= run.js.calls.length, notFromApi: unanswered.map(describeCall) },
+        `${obs.id}: every call answered by the API through corscope --patch (API got: ${answered.map((h) => `${h.method} ${h.path} -> ${h.status}`).join(', ') || 'nothing'}); ${logged}`,
+      ).toEqual({ reachedApi: true, notFromApi: [] });
       if (obs.primaryMessages.some(isCorsLine)) {
         const patched = front.records.filter((r) => r.patched && (r.patched.added.length || r.patched.removed.length || r.patched.status || r.patched.answeredPreflight));
         expect(patched.length, `${obs.id}: blocked without --patch, so some record must say what was patched\n${describeRecords(front.records)}`).toBeGreaterThan(0);
