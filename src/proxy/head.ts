@@ -81,3 +81,9 @@ function resolve(location: string, base: string): string | undefined {
     return undefined;
   }
 }
+
+/** Patch mode turned a failing preflight into a 204, which has no body: its length goes too. */
+export function bodiless<T extends { readonly status: number; readonly headers: readonly HeaderLine[] }>(originalStatus: number, head: T): T {
+  if (head.status !== 204 || originalStatus === 204) return head;
+  return { ...head, headers: head.headers.filter(([name]) => name.toLowerCase() !== 'content-length') };
+}

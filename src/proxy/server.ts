@@ -9,16 +9,15 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
-import type { HeaderLine } from '../cors/types.js';
-import { levelFor, summarize, type ExchangeRecord } from '../log/record.js';
+import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
-import { describeRefusal, parseRawHead, type RawHead } from './refused.js';
-import { flatten, rewriteLocation, stripHopByHop } from './head.js';
+import { bodiless, flatten, rewriteLocation, stripHopByHop } from './head.js';
+import { handleClientError } from './client-error.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { mayPatch } from './patch.js';
-import { answerPreflight, conclude, openSession, startSession, type Memory, type Outcome, type Session } from './session.js';
+import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
 export interface CorscopeEvents {
   exchange: [record: ExchangeRecord];
@@ -235,50 +234,9 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.proxy.ws(req, socket, head, {}, () => socket.destroy());
   }
 
-  /**
-   * Node's parser refused the request before any handler ran: answer with the reason instead of a
-   * bare 400, and judge that answer like any other, so the log holds the line Chrome will print.
-   */
+  /** Node's parser refused the request before any handler ran (see client-error.ts). */
   private onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const head = parseRawHead(err.rawPacket);
-    const refused = describeRefusal(err.code, head);
-    const body = `corscope: ${refused.why}\n`;
-    let status: number = refused.status;
-    let headers: HeaderLine[] = [
-      ['Content-Type', 'text/plain; charset=utf-8'],
-      ['Content-Length', String(Buffer.byteLength(body))],
-    ];
-    try {
-      const session = head ? this.refusedSession(head) : undefined;
-      if (session) {
-        const outcome = conclude(session, { status, headers }, this.options, this.memory);
-        outcome.record.refused = { code: refused.code, message: refused.why };
-        outcome.record.msg = summarize(outcome.record);
-        ({ status, headers } = outcome);
-        this.publish(outcome.record);
-      } else {
-        this.options.logger?.warn({ event: 'client-error', code: refused.code }, `corscope answered ${status}: ${refused.why}`);
-      }
-    } catch (fault) {
-      this.options.logger?.error({ event: 'engine-error', err: fault }, 'corscope could not judge a refused request (a bug; please report it)');
-    }
-    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 400 ? 'Bad Request' : (http.STATUS_CODES[status] ?? '');
-    const lines = [...stripHopByHop(headers), ['Connection', 'close'] as const].map(([n, v]) => `${n}: ${v}\r\n`).join('');
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\n${lines}\r\n${status === 204 ? '' : body}`);
-  }
-
-  /** The refused request as the browser sent it, when the bytes tell enough (a Host at least). */
-  private refusedSession(head: RawHead): Session | undefined {
-    const host = head.headers.find(([n]) => n.toLowerCase() === 'host')?.[1];
-    if (!host || !head.target.startsWith('/')) return undefined;
-    const origin = this.options.publicUrl ? this.options.publicUrl.origin : `http://${host}`;
-    const prefix = this.options.publicUrl ? this.options.publicUrl.pathname.replace(/\/+$/, '') : '';
-    const request = { url: `${origin}${prefix}${head.target}`, method: head.method, headers: head.headers };
-    return startSession(request, origin, this.options, this.memory);
+    handleClientError({ options: this.options, memory: this.memory, publish: (record) => this.publish(record) }, err, socket);
   }
 
   private publish(record: ExchangeRecord): void {
@@ -294,12 +252,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private engineFault(err: unknown, req: IncomingMessage): void {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
-}
-
-/** Patch mode turned a failing preflight into a 204, which has no body: its length goes too. */
-function bodiless<T extends Pick<Outcome, 'status' | 'headers'>>(originalStatus: number, head: T): T {
-  if (head.status !== 204 || originalStatus === 204) return head;
-  return { ...head, headers: head.headers.filter(([name]) => name.toLowerCase() !== 'content-length') };
 }
 
 /**

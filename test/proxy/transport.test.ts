@@ -85,19 +85,46 @@ describe('websockets', () => {
 });
 
 describe("requests Node's parser refuses", () => {
-  it("a lowercase 'patch' (fetch does not uppercase PATCH) gets a 400 that says why", async () => {
+  it("a lowercase 'patch' (fetch does not uppercase it) reaches the API as sent, and is judged", async () => {
+    let seen = '';
+    const target = net.createServer((socket) => {
+      socket.on('data', (d: Buffer) => {
+        seen += d.toString('latin1');
+        if (seen.endsWith('\r\n\r\nbody!')) {
+          socket.end(`HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: ${PAGE}\r\nAccess-Control-Allow-Credentials: true\r\nVary: Origin\r\nContent-Length: 2\r\n\r\nok`);
+        }
+      });
+    });
+    const port = await listen(target);
+    const proxy = await proxyTo(`http://127.0.0.1:${port}`);
+    const raw = await rawRequest(proxy.port, `patch /api?x=1 HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\nContent-Length: 5\r\n\r\nbody!`);
+    expect(seen).toMatch(new RegExp(`^patch /api\\?x=1 HTTP/1\\.1\\r\\nHost: 127\\.0\\.0\\.1:${port}\\r\\nOrigin: ${PAGE}\\r\\nContent-Length: 5\\r\\nConnection: close\\r\\n\\r\\nbody!$`));
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(raw).toContain(`Access-Control-Allow-Origin: ${PAGE}\r\n`);
+    expect(raw.endsWith('\r\n\r\nok')).toBe(true);
+    expect(proxy.records).toHaveLength(1);
+    expect(proxy.records[0]).toMatchObject({ method: 'patch', url: `http://localhost:${proxy.port}/api?x=1`, status: 200, verdict: 'allowed' });
+  });
+
+  it("a lowercase 'patch' to a target that is down: 502 and the usual record", async () => {
+    const proxy = await proxyTo('http://127.0.0.1:9');
+    const raw = await rawRequest(proxy.port, `patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\nContent-Length: 0\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    expect(proxy.records[0]).toMatchObject({ method: 'patch', status: 502, upstream: { code: 'ECONNREFUSED' }, chrome: { code: 'MissingAllowOriginHeader' } });
+  });
+
+  it('a method that is not even a token gets a 400 that says why, and a judged record', async () => {
     const port = await listen(http.createServer((req, res) => res.end()));
     const proxy = await proxyTo(`http://127.0.0.1:${port}`);
-    const raw = await rawRequest(proxy.port, `patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
+    const raw = await rawRequest(proxy.port, `P@TCH /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-    expect(raw).toContain("'patch' is not a method Node's HTTP parser accepts");
+    expect(raw).toContain("'P@TCH' is not a method Node's HTTP parser accepts");
     expect(raw).not.toContain('Access-Control-Allow-Origin');
-    // The record says what Chrome will print for that 400, and the real cause.
     expect(proxy.records).toHaveLength(1);
     expect(proxy.records[0]).toMatchObject({
       stage: 'request',
       verdict: 'blocked',
-      method: 'patch',
+      method: 'P@TCH',
       url: `http://localhost:${proxy.port}/api`,
       status: 400,
       refused: { code: 'HPE_INVALID_METHOD' },
@@ -106,13 +133,13 @@ describe("requests Node's parser refuses", () => {
         message: `Access to fetch at 'http://localhost:${proxy.port}/api' from origin '${PAGE}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
       },
     });
-    expect(proxy.records[0]!.msg).toMatch(/^corscope answered patch http:\/\/localhost:\d+\/api itself with 400: 'patch' is not a method .* Chrome will show: Access to fetch/);
+    expect(proxy.records[0]!.msg).toMatch(/^corscope answered P@TCH http:\/\/localhost:\d+\/api itself with 400: .* Chrome will show: Access to fetch/);
   });
 
   it('in patch mode that 400 carries CORS headers, so the page can read why', async () => {
     const port = await listen(http.createServer((req, res) => res.end()));
     const proxy = await proxyTo(`http://127.0.0.1:${port}`, { patch: true });
-    const raw = await rawRequest(proxy.port, `patch /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
+    const raw = await rawRequest(proxy.port, `P@TCH /api HTTP/1.1\r\nHost: localhost:${proxy.port}\r\nOrigin: ${PAGE}\r\n\r\n`);
     expect(raw).toContain(`Access-Control-Allow-Origin: ${PAGE}\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(proxy.records[0]).toMatchObject({ verdict: 'blocked', patched: { added: expect.arrayContaining([`Access-Control-Allow-Origin: ${PAGE}`]) } });
