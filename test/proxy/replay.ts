@@ -7,8 +7,8 @@ import { send, startProxy, startUpstream, writeRaw, type Proxy, type Reply, type
 const oracle = loadOracle();
 
 /**
- * Cases whose requests all reached one API. Node's HTTP parser refuses lowercase methods before any
- * handler runs, so those cases are left to the client-error tests.
+ * Cases whose requests all reached one API. Node's HTTP client upper-cases every method, so the
+ * cases with a lowercase one are replayed over raw sockets in transport.test.ts instead.
  */
 const replayable = (c: OracleCase): boolean =>
   c.serverRequests.length > 0 &&
