@@ -1,0 +1,322 @@
+// corscope's benchmark (issue 7). `npm run bench` builds, then runs this: see bench/RESULTS.md.
+//   node bench/run.js [--quick] [--duration s] [--connections n] [--workloads simple,pairs,big]
+//                     [--targets direct,bare-close,...] [--memory-requests n] [--stream-bytes n]
+//                     [--skip-throughput] [--skip-stream] [--skip-memory]
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { chunkStream } from './lib/data.js';
+import { load, ORIGIN, WORKLOADS } from './lib/load.js';
+import { memoryOf, ROOT, startTarget, startUpstream } from './lib/procs.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '32' },
+    workloads: { type: 'string', default: 'simple,pairs,big' },
+    targets: { type: 'string', default: 'direct,bare-close,bare-keepalive,corscope,corscope-patch' },
+    'memory-requests': { type: 'string' },
+    'stream-bytes': { type: 'string' },
+    'skip-throughput': { type: 'boolean', default: false },
+    'skip-stream': { type: 'boolean', default: false },
+    'skip-memory': { type: 'boolean', default: false },
+    'stream-target': { type: 'string', default: 'corscope' },
+    out: { type: 'string' },
+  },
+});
+const quick = flags.quick;
+const duration = Number(flags.duration ?? (quick ? 3 : 10));
+const warmup = Number(flags.warmup ?? (quick ? 1 : 2));
+const connections = Number(flags.connections);
+const memoryRequests = Number(flags['memory-requests'] ?? (quick ? 20_000 : 200_000));
+const streamBytes = Number(flags['stream-bytes'] ?? (quick ? 128 * 2 ** 20 : 2 ** 30));
+const OUT = flags.out ?? `${ROOT}bench/out`;
+mkdirSync(`${OUT}/logs`, { recursive: true });
+
+const LABELS = {
+  direct: 'direct to upstream',
+  'bare-close': 'http-proxy-3, new conn/request',
+  'bare-keepalive': 'http-proxy-3, keep-alive agent',
+  corscope: 'corscope (judge + NDJSON file)',
+  'corscope-patch': 'corscope --patch',
+};
+
+const machine = {
+  nproc: os.availableParallelism(),
+  cpu: /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  kernel: os.release(),
+};
+const results = {
+  started: new Date().toISOString(),
+  command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
+  machine,
+  loadavgStart: os.loadavg(),
+  settings: { duration, warmup, connections, memoryRequests, streamBytes },
+  throughput: {},
+};
+console.log(`corscope bench: ${machine.nproc} x ${machine.cpu}, node ${machine.node}, load ${fmtLoad(results.loadavgStart)}`);
+console.log(`autocannon, ${connections} connections, keep-alive, ${warmup}s warm-up + ${duration}s per cell\n`);
+
+const upstream = await startUpstream();
+try {
+  if (!flags['skip-throughput']) await throughput();
+  if (!flags['skip-stream']) results.streaming = await streaming();
+  if (!flags['skip-memory']) results.memory = await memoryFlat();
+} finally {
+  await upstream.stop();
+}
+results.loadavgEnd = os.loadavg();
+results.finished = new Date().toISOString();
+writeFileSync(`${OUT}/results.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${OUT}/results.md`, markdown(results));
+console.log(`\nload ${fmtLoad(results.loadavgEnd)}; wrote ${OUT}/results.json and ${OUT}/results.md`);
+
+async function throughput() {
+  const targets = flags.targets.split(',');
+  for (const name of flags.workloads.split(',')) {
+    const workload = WORKLOADS[name];
+    if (!workload) throw new Error(`unknown workload ${name}`);
+    const rows = {};
+    for (const kind of targets) {
+      const target = await startTarget(kind, upstream, { logFile: `${OUT}/logs/${name}-${kind}.ndjson` });
+      try {
+        if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });
+        const r = await load(target.url, { requests: workload.requests, connections, duration });
+        r.peakRssMiB = target.pid ? memoryOf(target.pid).hwm : null;
+        rows[kind] = r;
+      } finally {
+        await target.stop();
+      }
+    }
+    for (const row of Object.values(rows)) {
+      row.vsBareClose = rows['bare-close'] ? row.rps / rows['bare-close'].rps : null;
+      row.vsBareKeepalive = rows['bare-keepalive'] ? row.rps / rows['bare-keepalive'].rps : null;
+      row.p99OverKeepaliveMs = rows['bare-keepalive'] ? row.p99 - rows['bare-keepalive'].p99 : null;
+    }
+    results.throughput[name] = rows;
+    printTable(name, workload.describe, rows);
+  }
+}
+
+function printTable(name, describe, rows) {
+  console.log(`${name}: ${describe}`);
+  console.log(
+    `  ${'target'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MiB'.padStart(8)} ${'x close'.padStart(8)} ${'x k-a'.padStart(6)} ${'p99-k-a'.padStart(8)} errors`,
+  );
+  for (const [kind, r] of Object.entries(rows)) {
+    console.log(
+      `  ${LABELS[kind].padEnd(32)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${(r.peakRssMiB?.toFixed(0) ?? '-').padStart(8)} ${fmtRatio(r.vsBareClose).padStart(8)} ${fmtRatio(r.vsBareKeepalive).padStart(6)} ${fmtMs(r.p99OverKeepaliveMs).padStart(8)} ${r.errors + r.timeouts}${r.non2xx ? ` (non-2xx ${r.non2xx})` : ''}`,
+    );
+  }
+  console.log('');
+}
+
+/** 1 GiB up and 1 GiB down through corscope: bytes verified by SHA-256, peak RSS of corscope. */
+async function streaming() {
+  const kind = flags['stream-target'];
+  const target = await startTarget(kind, upstream, { logFile: `${OUT}/logs/stream.ndjson` });
+  // RSS now (not the high-water mark) every 100 ms, so each direction has its own peak.
+  const peakDuring = async (work) => {
+    let peak = 0;
+    const timer = setInterval(() => (peak = Math.max(peak, memoryOf(target.pid).rss)), 100);
+    try {
+      const t = performance.now();
+      const result = await work();
+      return { result, seconds: (performance.now() - t) / 1000, peak };
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  try {
+    const before = memoryOf(target.pid);
+    const { result: up, seconds: upSeconds, peak: upPeak } = await peakDuring(() => upload(target.url, streamBytes));
+    const { result: down, seconds: downSeconds, peak: downPeak } = await peakDuring(() => download(target.url, streamBytes));
+    const sent = await getJson(`${upstream.url}/download-hash`);
+    const after = memoryOf(target.pid);
+    const out = {
+      bytes: streamBytes,
+      target: kind,
+      upload: { ok: up.sent.sha256 === up.received.sha256 && up.received.bytes === streamBytes, seconds: upSeconds, peakRssMiB: upPeak, ...up },
+      download: { ok: down.sha256 === sent.sha256 && down.bytes === streamBytes, seconds: downSeconds, peakRssMiB: downPeak, received: down, sent },
+      rssBeforeMiB: before.rss,
+      peakRssMiB: after.hwm,
+    };
+    const mib = streamBytes / 2 ** 20;
+    console.log(`streaming through ${kind}, ${mib} MiB each way (generated, SHA-256 checked)`);
+    console.log(`  upload   ${out.upload.ok ? 'bytes match' : 'MISMATCH'}  ${(mib / upSeconds).toFixed(0)} MiB/s, RSS up to ${upPeak.toFixed(0)} MiB`);
+    console.log(`  download ${out.download.ok ? 'bytes match' : 'MISMATCH'}  ${(mib / downSeconds).toFixed(0)} MiB/s, RSS up to ${downPeak.toFixed(0)} MiB`);
+    console.log(`  ${kind} RSS ${before.rss.toFixed(0)} MiB before, peak ${after.hwm.toFixed(0)} MiB (target < 120)\n`);
+    return out;
+  } finally {
+    await target.stop();
+  }
+}
+
+function upload(base, bytes) {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    let count = 0;
+    const req = http.request(`${base}/upload`, {
+      method: 'PUT',
+      headers: { origin: ORIGIN, 'sec-fetch-mode': 'cors', 'content-type': 'application/octet-stream', 'content-length': bytes },
+    });
+    req.on('response', async (res) => {
+      try {
+        resolve({ sent: { bytes: count, sha256: hash.digest('hex') }, received: JSON.parse(await text(res)) });
+      } catch (err) {
+        reject(err);
+      }
+    });
+    req.on('error', reject);
+    const source = chunkStream(bytes);
+    source.on('data', (chunk) => {
+      hash.update(chunk);
+      count += chunk.length;
+    });
+    source.pipe(req);
+  });
+}
+
+function download(base, bytes) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${base}/download?bytes=${bytes}`, { headers: { origin: ORIGIN, 'sec-fetch-mode': 'cors' } }, (res) => {
+        const hash = createHash('sha256');
+        let count = 0;
+        res.on('data', (chunk) => {
+          hash.update(chunk);
+          count += chunk.length;
+        });
+        res.on('end', () => resolve({ bytes: count, sha256: hash.digest('hex'), status: res.statusCode }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+async function text(res) {
+  let body = '';
+  for await (const chunk of res) body += chunk;
+  return body;
+}
+
+function getJson(url) {
+  return new Promise((resolve, reject) => {
+    http.get(url, async (res) => resolve(JSON.parse(await text(res)))).on('error', reject);
+  });
+}
+
+/**
+ * Many requests with a fresh Origin and URL each time: preflight + PUT pairs (the pairing memory)
+ * and a redirect followed to its target (the redirect memory), with credentials echoed (the
+ * echo memory). RSS sampled after each quarter; it must level off, not grow with the count.
+ */
+async function memoryFlat() {
+  const logFile = `${OUT}/logs/memory.ndjson`;
+  rmSync(logFile, { force: true });
+  const target = await startTarget('corscope', upstream, { logFile });
+  const random = () => Math.random().toString(36).slice(2, 10);
+  const cors = (ctx) => ({ origin: ctx.origin, 'sec-fetch-mode': 'cors' });
+  const requests = [
+    {
+      setupRequest: (req, ctx) => {
+        ctx.origin = `http://app-${random()}.test:5173`;
+        ctx.id = random();
+        return { ...req, method: 'OPTIONS', path: `/api/${ctx.id}?q=${random()}`, headers: { ...cors(ctx), 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } };
+      },
+    },
+    {
+      setupRequest: (req, ctx) => ({ ...req, method: 'PUT', path: `/api/${ctx.id}`, headers: { ...cors(ctx), 'content-type': 'application/json' }, body: '{}' }),
+    },
+    { setupRequest: (req, ctx) => ({ ...req, method: 'GET', path: `/redirect/${ctx.id}`, headers: cors(ctx) }) },
+    { setupRequest: (req, ctx) => ({ ...req, method: 'GET', path: `/final/${ctx.id}`, headers: cors(ctx) }) },
+  ];
+  const samples = [];
+  const phases = 4;
+  const warmupRequests = Math.min(10_000, Math.round(memoryRequests / 10));
+  try {
+    await load(target.url, { requests, connections, amount: warmupRequests });
+    samples.push({ requests: 0, ...memoryOf(target.pid) });
+    console.log(`memory: ${memoryRequests} requests, each with a new Origin and URL (preflight, PUT, redirect, follow)`);
+    let done = 0;
+    let errors = 0;
+    for (let i = 0; i < phases; i++) {
+      const amount = Math.round(memoryRequests / phases);
+      const r = await load(target.url, { requests, connections, amount });
+      done += amount;
+      errors += r.errors + r.timeouts;
+      const m = memoryOf(target.pid);
+      samples.push({ requests: done, ...m, rps: r.rps });
+      console.log(`  after ${String(done).padStart(8)}: RSS ${m.rss.toFixed(0)} MiB (peak ${m.hwm.toFixed(0)}), ${r.rps.toFixed(0)} req/s`);
+    }
+    await target.stop();
+    const records = await countRecords(logFile);
+    const logBytes = statSync(logFile).size;
+    rmSync(logFile, { force: true });
+    const start = samples[0].rss;
+    const middle = samples[Math.floor(samples.length / 2)].rss;
+    const end = samples.at(-1).rss;
+    console.log(`  RSS start ${start.toFixed(0)} / middle ${middle.toFixed(0)} / end ${end.toFixed(0)} MiB; ${records.cors} records logged (${(logBytes / 2 ** 20).toFixed(0)} MiB), ${errors} errors\n`);
+    return { requests: done, warmupRequests, samples, startMiB: start, middleMiB: middle, endMiB: end, records, errors };
+  } finally {
+    await target.stop();
+  }
+}
+
+async function countRecords(file) {
+  const counts = { cors: 0, other: 0, byStage: {} };
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line) continue;
+    const r = JSON.parse(line);
+    if (r.event === 'cors') {
+      counts.cors++;
+      const k = `${r.stage}:${r.verdict}${r.preflight ? ':paired' : ''}${r.redirectedFrom ? ':redirected' : ''}`;
+      counts.byStage[k] = (counts.byStage[k] ?? 0) + 1;
+    } else counts.other++;
+  }
+  return counts;
+}
+
+function fmtRatio(x) {
+  return x == null ? '-' : `${x.toFixed(2)}x`;
+}
+function fmtMs(x) {
+  return x == null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+}
+function fmtLoad(l) {
+  return l.map((x) => x.toFixed(2)).join(' ');
+}
+
+function markdown(r) {
+  const lines = [
+    `Run ${r.started} (${r.command}); ${r.machine.nproc} x ${r.machine.cpu}, ${r.machine.memGiB} GiB, node ${r.machine.node}; load average ${fmtLoad(r.loadavgStart)} at start, ${fmtLoad(r.loadavgEnd)} at end.`,
+    '',
+  ];
+  for (const [name, rows] of Object.entries(r.throughput)) {
+    lines.push(`**${WORKLOADS[name].describe}** (${r.settings.connections} connections, ${r.settings.duration} s)`, '');
+    lines.push('| target | req/s | p50 ms | p99 ms | peak RSS MiB | vs new-conn proxy | vs keep-alive proxy | p99 over keep-alive | errors |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [kind, x] of Object.entries(rows)) {
+      lines.push(`| ${LABELS[kind]} | ${x.rps.toFixed(0)} | ${x.p50.toFixed(2)} | ${x.p99.toFixed(2)} | ${x.peakRssMiB?.toFixed(0) ?? '-'} | ${fmtRatio(x.vsBareClose)} | ${fmtRatio(x.vsBareKeepalive)} | ${fmtMs(x.p99OverKeepaliveMs)} | ${x.errors + x.timeouts} |`);
+    }
+    lines.push('');
+  }
+  if (r.streaming) {
+    const s = r.streaming;
+    const mib = s.bytes / 2 ** 20;
+    lines.push(`**Streaming** ${mib} MiB up and ${mib} MiB down through ${s.target}: upload ${s.upload.ok ? 'SHA-256 match' : 'MISMATCH'} at ${(mib / s.upload.seconds).toFixed(0)} MiB/s (RSS up to ${s.upload.peakRssMiB.toFixed(0)} MiB), download ${s.download.ok ? 'SHA-256 match' : 'MISMATCH'} at ${(mib / s.download.seconds).toFixed(0)} MiB/s (RSS up to ${s.download.peakRssMiB.toFixed(0)} MiB); RSS ${s.rssBeforeMiB.toFixed(0)} MiB idle, peak (VmHWM) ${s.peakRssMiB.toFixed(0)} MiB.`, '');
+  }
+  if (r.memory) {
+    const m = r.memory;
+    lines.push(`**Memory over ${m.requests} requests**, each with a new Origin and URL (preflight, PUT, redirect, follow): RSS ${m.samples.map((s) => `${s.rss.toFixed(0)}`).join(' → ')} MiB (after ${m.samples.map((s) => s.requests).join(' / ')} requests); peak ${m.samples.at(-1).hwm.toFixed(0)} MiB; ${m.records.cors} records logged, ${m.errors} errors.`, '');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+/**
+ * The benchmark (bench/run.js, `npm run bench`) stays out of `npm test`; this runs it for a second
+ * per cell, direct and through corscope, with tiny streaming and memory runs, so it cannot rot.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+
+const runner = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'corscope-bench-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Cell {
+  rps: number;
+  total: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  peakRssMiB: number | null;
+}
+
+function run(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [runner, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+it('bench: one second of simple GETs and preflight + PUT pairs, direct and through corscope, no errors', { timeout: 90_000 }, async () => {
+  const { code, output } = await run([
+    '--out', out,
+    '--duration', '1', '--warmup', '0', '--connections', '4',
+    '--workloads', 'simple,pairs', '--targets', 'direct,corscope',
+    '--stream-bytes', String(4 * 1024 * 1024), '--memory-requests', '400',
+  ]);
+  expect(code, output).toBe(0);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  for (const workload of ['simple', 'pairs']) {
+    for (const target of ['direct', 'corscope']) {
+      const cell: Cell = results.throughput[workload][target];
+      expect(cell.total, `${workload} ${target}`).toBeGreaterThan(0);
+      expect(cell.errors + cell.timeouts + cell.non2xx, `${workload} ${target}`).toBe(0);
+    }
+    expect(results.throughput[workload].corscope.peakRssMiB).toBeGreaterThan(0);
+  }
+  expect(results.streaming.upload.ok).toBe(true);
+  expect(results.streaming.download.ok).toBe(true);
+  expect(results.memory.errors).toBe(0);
+  expect(results.memory.records.cors).toBe(results.memory.requests + results.memory.warmupRequests);
+  expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain('corscope (judge + NDJSON file)');
+});
