@@ -14,7 +14,6 @@ const edge = loadOracle('chrome-edge-cases.json');
 
 /** Calls that never reach a server, so no proxy and no exchange can see them. */
 const RENDERER_ONLY: Record<string, string> = {
-  'scheme-file-xhr': 'file: URLs are refused by the renderer before any CORS check',
   'edge-fetch-mode-same-origin-fetch': "mode: 'same-origin' is refused by fetch() before any request",
 };
 
@@ -87,7 +86,8 @@ describe('the CORS issue code Chrome filed is the engine code', () => {
 });
 
 describe('calls Chrome refuses before sending anything', () => {
-  const schemeCases = oracle.cases.filter((c) => c.id.startsWith('scheme-missing'));
+  const schemeCases = [...oracle.cases, ...edge.cases].filter((c) => c.id.startsWith('scheme-'));
+  it('covers missing, file: and ftp: schemes for fetch and XHR', () => expect(schemeCases.length).toBe(7));
   it.each(schemeCases.map((c) => [c.id, c] as const))('%s: the engine writes the scheme error', (_id, kase) => {
     const finding = schemeError(kase.client.url, kase.origins.page);
     expect(finding?.code).toBe('CorsDisabledScheme');
