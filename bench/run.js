@@ -1,7 +1,9 @@
-// corscope's benchmark (issue 7). `npm run bench` builds, then runs this: see bench/RESULTS.md.
-//   node bench/run.js [--quick] [--duration s] [--connections n] [--workloads simple,pairs,big]
-//                     [--targets direct,bare-close,...] [--memory-requests n] [--stream-bytes n]
-//                     [--skip-throughput] [--skip-stream] [--skip-memory]
+// corscope's benchmark (issue 7). `npm run bench` builds, then runs this; numbers in bench/RESULTS.md.
+//   node bench/run.js [--quick] [--duration s] [--warmup s] [--rounds n] [--connections n]
+//     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,corscope,corscope-patch]
+//     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
+//     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir]
+// BENCH_CORSCOPE_BIN=/path/to/bin/corscope.js measures another build of corscope (A/B of a fix).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import http from 'node:http';
@@ -9,8 +11,8 @@ import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chunkStream } from './lib/data.js';
-import { load, ORIGIN, WORKLOADS } from './lib/load.js';
-import { memoryOf, ROOT, startTarget, startUpstream } from './lib/procs.js';
+import { load, ORIGIN, percentile, WORKLOADS } from './lib/load.js';
+import { cpuMsOf, memoryOf, ROOT, startTarget, startUpstream } from './lib/procs.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -18,6 +20,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string' },
     warmup: { type: 'string' },
     connections: { type: 'string', default: '32' },
+    rounds: { type: 'string' },
     workloads: { type: 'string', default: 'simple,pairs,big' },
     targets: { type: 'string', default: 'direct,bare-close,bare-keepalive,corscope,corscope-patch' },
     'memory-requests': { type: 'string' },
@@ -33,6 +36,7 @@ const quick = flags.quick;
 const duration = Number(flags.duration ?? (quick ? 3 : 10));
 const warmup = Number(flags.warmup ?? (quick ? 1 : 2));
 const connections = Number(flags.connections);
+const rounds = Number(flags.rounds ?? (quick ? 2 : 5));
 const memoryRequests = Number(flags['memory-requests'] ?? (quick ? 20_000 : 200_000));
 const streamBytes = Number(flags['stream-bytes'] ?? (quick ? 128 * 2 ** 20 : 2 ** 30));
 const OUT = flags.out ?? `${ROOT}bench/out`;
@@ -58,11 +62,11 @@ const results = {
   command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
   machine,
   loadavgStart: os.loadavg(),
-  settings: { duration, warmup, connections, memoryRequests, streamBytes },
+  settings: { duration, warmup, rounds, connections, memoryRequests, streamBytes },
   throughput: {},
 };
 console.log(`corscope bench: ${machine.nproc} x ${machine.cpu}, node ${machine.node}, load ${fmtLoad(results.loadavgStart)}`);
-console.log(`autocannon, ${connections} connections, keep-alive, ${warmup}s warm-up + ${duration}s per cell\n`);
+console.log(`autocannon, ${connections} connections, keep-alive; per cell ${warmup}s warm-up, then ${duration}s in ${rounds} slices taken in turn\n`);
 
 const upstream = await startUpstream();
 try {
@@ -78,41 +82,75 @@ writeFileSync(`${OUT}/results.json`, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(`${OUT}/results.md`, markdown(results));
 console.log(`\nload ${fmtLoad(results.loadavgEnd)}; wrote ${OUT}/results.json and ${OUT}/results.md`);
 
+/**
+ * All targets of a workload run at once (idle while not measured) and take turns: `rounds` slices
+ * each, in rotating order, so a burst of load from elsewhere on the machine hits every target
+ * alike. req/s is over all slices; percentiles over all responses; the spread is the slowest and
+ * fastest slice.
+ */
 async function throughput() {
-  const targets = flags.targets.split(',');
+  const kinds = flags.targets.split(',');
   for (const name of flags.workloads.split(',')) {
     const workload = WORKLOADS[name];
     if (!workload) throw new Error(`unknown workload ${name}`);
-    const rows = {};
-    for (const kind of targets) {
-      const target = await startTarget(kind, upstream, { logFile: `${OUT}/logs/${name}-${kind}.ndjson` });
-      try {
-        if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });
-        const r = await load(target.url, { requests: workload.requests, connections, duration });
-        r.peakRssMiB = target.pid ? memoryOf(target.pid).hwm : null;
-        rows[kind] = r;
-      } finally {
-        await target.stop();
+    const targets = [];
+    try {
+      for (const kind of kinds) targets.push(await startTarget(kind, upstream, { logFile: `${OUT}/logs/${name}-${kind}.ndjson` }));
+      const slices = new Map(kinds.map((k) => [k, []]));
+      for (const target of targets) if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });
+      for (let round = 0; round < rounds; round++) {
+        for (let i = 0; i < targets.length; i++) {
+          const target = targets[(i + round) % targets.length];
+          // The proxy's own CPU per request: far less sensitive to other load on the machine than req/s.
+          const pid = target.pid ?? upstream.pid;
+          const cpuBefore = cpuMsOf(pid);
+          const slice = await load(target.url, { requests: workload.requests, connections, duration: duration / rounds });
+          slice.cpuMs = cpuMsOf(pid) - cpuBefore;
+          slices.get(target.kind).push(slice);
+        }
       }
+      const rows = {};
+      for (const target of targets) rows[target.kind] = summarizeSlices(slices.get(target.kind), target.pid ? memoryOf(target.pid).hwm : null);
+      for (const row of Object.values(rows)) {
+        row.vsBareClose = rows['bare-close'] ? row.rps / rows['bare-close'].rps : null;
+        row.vsBareKeepalive = rows['bare-keepalive'] ? row.rps / rows['bare-keepalive'].rps : null;
+        row.p99OverKeepaliveMs = rows['bare-keepalive'] ? row.p99 - rows['bare-keepalive'].p99 : null;
+      }
+      results.throughput[name] = rows;
+      printTable(name, workload.describe, rows);
+    } finally {
+      for (const target of targets) await target.stop();
     }
-    for (const row of Object.values(rows)) {
-      row.vsBareClose = rows['bare-close'] ? row.rps / rows['bare-close'].rps : null;
-      row.vsBareKeepalive = rows['bare-keepalive'] ? row.rps / rows['bare-keepalive'].rps : null;
-      row.p99OverKeepaliveMs = rows['bare-keepalive'] ? row.p99 - rows['bare-keepalive'].p99 : null;
-    }
-    results.throughput[name] = rows;
-    printTable(name, workload.describe, rows);
   }
+}
+
+function summarizeSlices(slices, peakRssMiB) {
+  const total = slices.reduce((n, s) => n + s.total, 0);
+  const seconds = slices.reduce((n, s) => n + s.seconds, 0);
+  const times = Float64Array.from(slices.flatMap((s) => Array.from(s.times))).sort();
+  const rates = slices.map((s) => s.rps);
+  return {
+    rps: total / seconds,
+    total,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    cpuUsPerReq: (1000 * slices.reduce((n, s) => n + s.cpuMs, 0)) / total,
+    sliceRps: { min: Math.min(...rates), max: Math.max(...rates) },
+    errors: slices.reduce((n, s) => n + s.errors, 0),
+    timeouts: slices.reduce((n, s) => n + s.timeouts, 0),
+    non2xx: slices.reduce((n, s) => n + s.non2xx, 0),
+    peakRssMiB,
+  };
 }
 
 function printTable(name, describe, rows) {
   console.log(`${name}: ${describe}`);
   console.log(
-    `  ${'target'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MiB'.padStart(8)} ${'x close'.padStart(8)} ${'x k-a'.padStart(6)} ${'p99-k-a'.padStart(8)} errors`,
+    `  ${'target'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'RSS MiB'.padStart(8)} ${'x close'.padStart(8)} ${'x k-a'.padStart(6)} ${'p99-k-a'.padStart(8)} ${'CPU µs/req'.padStart(10)} ${'slices req/s'.padStart(13)} errors`,
   );
   for (const [kind, r] of Object.entries(rows)) {
     console.log(
-      `  ${LABELS[kind].padEnd(32)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${(r.peakRssMiB?.toFixed(0) ?? '-').padStart(8)} ${fmtRatio(r.vsBareClose).padStart(8)} ${fmtRatio(r.vsBareKeepalive).padStart(6)} ${fmtMs(r.p99OverKeepaliveMs).padStart(8)} ${r.errors + r.timeouts}${r.non2xx ? ` (non-2xx ${r.non2xx})` : ''}`,
+      `  ${LABELS[kind].padEnd(32)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${(r.peakRssMiB?.toFixed(0) ?? '-').padStart(8)} ${fmtRatio(r.vsBareClose).padStart(8)} ${fmtRatio(r.vsBareKeepalive).padStart(6)} ${fmtMs(r.p99OverKeepaliveMs).padStart(8)} ${r.cpuUsPerReq.toFixed(0).padStart(10)} ${`${r.sliceRps.min.toFixed(0)}-${r.sliceRps.max.toFixed(0)}`.padStart(13)} ${r.errors + r.timeouts}${r.non2xx ? ` (non-2xx ${r.non2xx})` : ''}`,
     );
   }
   console.log('');
@@ -301,11 +339,11 @@ function markdown(r) {
     '',
   ];
   for (const [name, rows] of Object.entries(r.throughput)) {
-    lines.push(`**${WORKLOADS[name].describe}** (${r.settings.connections} connections, ${r.settings.duration} s)`, '');
-    lines.push('| target | req/s | p50 ms | p99 ms | peak RSS MiB | vs new-conn proxy | vs keep-alive proxy | p99 over keep-alive | errors |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    lines.push(`**${WORKLOADS[name].describe}** (${r.settings.connections} connections, ${r.settings.duration} s in ${r.settings.rounds} slices)`, '');
+    lines.push('| target | req/s | p50 ms | p99 ms | peak RSS MiB | vs new-conn proxy | vs keep-alive proxy | p99 over keep-alive | CPU µs/req | slices req/s | errors |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const [kind, x] of Object.entries(rows)) {
-      lines.push(`| ${LABELS[kind]} | ${x.rps.toFixed(0)} | ${x.p50.toFixed(2)} | ${x.p99.toFixed(2)} | ${x.peakRssMiB?.toFixed(0) ?? '-'} | ${fmtRatio(x.vsBareClose)} | ${fmtRatio(x.vsBareKeepalive)} | ${fmtMs(x.p99OverKeepaliveMs)} | ${x.errors + x.timeouts} |`);
+      lines.push(`| ${LABELS[kind]} | ${x.rps.toFixed(0)} | ${x.p50.toFixed(2)} | ${x.p99.toFixed(2)} | ${x.peakRssMiB?.toFixed(0) ?? '-'} | ${fmtRatio(x.vsBareClose)} | ${fmtRatio(x.vsBareKeepalive)} | ${fmtMs(x.p99OverKeepaliveMs)} | ${x.cpuUsPerReq.toFixed(0)} | ${x.sliceRps.min.toFixed(0)}–${x.sliceRps.max.toFixed(0)} | ${x.errors + x.timeouts} |`);
     }
     lines.push('');
   }

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 export const ROOT = here('../../');
-export const CLI = here('../../bin/corscope.js');
+// BENCH_CORSCOPE_BIN: another build's bin/corscope.js (a copy with a candidate fix), for A/B runs.
+export const CLI = process.env.BENCH_CORSCOPE_BIN ?? here('../../bin/corscope.js');
 
 /** Memory of a live process from /proc/<pid>/status, in MiB: rss now and hwm (peak since start). */
 export function memoryOf(pid) {
@@ -16,6 +17,18 @@ export function memoryOf(pid) {
     return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
   } catch {
     return { rss: NaN, hwm: NaN };
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat, 100 Hz ticks). */
+export function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], fields[12]: utime, stime (the 14th and 15th of the whole line)
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
   }
 }
 
