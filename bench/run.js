@@ -266,8 +266,8 @@ async function memoryFlat() {
     {
       setupRequest: (req, ctx) => {
         ctx.origin = `http://app-${random()}.test:5173`;
-        ctx.id = random();
-        return { ...req, method: 'OPTIONS', path: `/api/${ctx.id}?q=${random()}`, headers: { ...cors(ctx), 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } };
+        ctx.id = `${random()}?q=${random()}`;
+        return { ...req, method: 'OPTIONS', path: `/api/${ctx.id}`, headers: { ...cors(ctx), 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } };
       },
     },
     {
