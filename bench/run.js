@@ -2,7 +2,7 @@
 //   node bench/run.js [--quick] [--duration s] [--warmup s] [--rounds n] [--connections n]
 //     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,corscope,corscope-patch]
 //     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
-//     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir]
+//     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir] [--corscope-args='--log-level error']
 // BENCH_CORSCOPE_BIN=/path/to/bin/corscope.js measures another build of corscope (A/B of a fix).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     'skip-memory': { type: 'boolean', default: false },
     'stream-target': { type: 'string', default: 'corscope' },
     out: { type: 'string' },
+    'corscope-args': { type: 'string', default: '' },
   },
 });
 const quick = flags.quick;
@@ -39,6 +40,7 @@ const connections = Number(flags.connections);
 const rounds = Number(flags.rounds ?? (quick ? 2 : 5));
 const memoryRequests = Number(flags['memory-requests'] ?? (quick ? 20_000 : 200_000));
 const streamBytes = Number(flags['stream-bytes'] ?? (quick ? 128 * 2 ** 20 : 2 ** 30));
+const corscopeArgs = flags['corscope-args'].split(' ').filter(Boolean);
 const OUT = flags.out ?? `${ROOT}bench/out`;
 mkdirSync(`${OUT}/logs`, { recursive: true });
 
@@ -62,6 +64,8 @@ const results = {
   command: `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
   machine,
   loadavgStart: os.loadavg(),
+  corscopeBin: process.env.BENCH_CORSCOPE_BIN ?? null,
+  corscopeArgs,
   settings: { duration, warmup, rounds, connections, memoryRequests, streamBytes },
   throughput: {},
 };
@@ -95,7 +99,7 @@ async function throughput() {
     if (!workload) throw new Error(`unknown workload ${name}`);
     const targets = [];
     try {
-      for (const kind of kinds) targets.push(await startTarget(kind, upstream, { logFile: `${OUT}/logs/${name}-${kind}.ndjson` }));
+      for (const kind of kinds) targets.push(await startTarget(kind, upstream, { logFile: `${OUT}/logs/${name}-${kind}.ndjson`, extraArgs: corscopeArgs }));
       const slices = new Map(kinds.map((k) => [k, []]));
       for (const target of targets) if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });
       for (let round = 0; round < rounds; round++) {
@@ -159,7 +163,7 @@ function printTable(name, describe, rows) {
 /** 1 GiB up and 1 GiB down through corscope: bytes verified by SHA-256, peak RSS of corscope. */
 async function streaming() {
   const kind = flags['stream-target'];
-  const target = await startTarget(kind, upstream, { logFile: `${OUT}/logs/stream.ndjson` });
+  const target = await startTarget(kind, upstream, { logFile: `${OUT}/logs/stream.ndjson`, extraArgs: corscopeArgs });
   // RSS now (not the high-water mark) every 100 ms, so each direction has its own peak.
   const peakDuring = async (work) => {
     let peak = 0;
@@ -259,7 +263,7 @@ function getJson(url) {
 async function memoryFlat() {
   const logFile = `${OUT}/logs/memory.ndjson`;
   rmSync(logFile, { force: true });
-  const target = await startTarget('corscope', upstream, { logFile });
+  const target = await startTarget('corscope', upstream, { logFile, extraArgs: corscopeArgs });
   const random = () => Math.random().toString(36).slice(2, 10);
   const cors = (ctx) => ({ origin: ctx.origin, 'sec-fetch-mode': 'cors' });
   const requests = [
