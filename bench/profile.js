@@ -1,5 +1,5 @@
 // CPU profile of corscope under load (issue 7): `node bench/profile.js [--workload simple|pairs|big]
-// [--duration s] [--patch] [--log-level info] [--top n] [--analyze file.cpuprofile]`.
+// [--duration s] [--patch] [--target bare-keepalive] [--log-level info] [--top n] [--analyze file.cpuprofile]`.
 // Runs the CLI with --cpu-prof against the bench upstream, then prints where the samples went:
 // self time by function (corscope's own code mapped back to src/*.ts:line), and inclusive time of
 // the stages of an exchange (judge, record, pino, http-proxy-3, Node's http).
@@ -17,6 +17,8 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
     patch: { type: 'boolean', default: false },
+    // bare-keepalive: the same profile of the baseline, to see what corscope adds
+    target: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     top: { type: 'string', default: '25' },
     analyze: { type: 'string' },
@@ -30,7 +32,7 @@ if (!file) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const upstream = await startUpstream();
-  const target = await startTarget(flags.patch ? 'corscope-patch' : 'corscope', upstream, {
+  const target = await startTarget(flags.target ?? (flags.patch ? 'corscope-patch' : 'corscope'), upstream, {
     logFile: `${ROOT}bench/out/logs/profile.ndjson`,
     nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
     extraArgs: ['--log-level', flags['log-level']],

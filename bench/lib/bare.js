@@ -16,3 +16,4 @@ proxy.on('error', (err, req, res) => {
 const server = http.createServer((req, res) => proxy.web(req, res));
 server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
 process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));

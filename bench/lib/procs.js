@@ -61,9 +61,9 @@ async function waitForPort(port, child, ms = 15_000) {
   throw new Error(`nothing listening on ${port} after ${ms} ms`);
 }
 
-function forked(script, args) {
+function forked(script, args, execArgv = []) {
   return new Promise((resolve, reject) => {
-    const child = fork(here(script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(here(script), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('message', (m) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -82,7 +82,7 @@ export async function startUpstream() {
 export async function startTarget(kind, upstream, { logFile, nodeArgs = [], extraArgs = [] } = {}) {
   if (kind === 'direct') return { kind, pid: undefined, url: upstream.url, stop: async () => undefined };
   if (kind === 'bare-close' || kind === 'bare-keepalive') {
-    const { child, port } = await forked('./bare.js', [upstream.url, kind === 'bare-keepalive' ? 'keepalive' : 'close']);
+    const { child, port } = await forked('./bare.js', [upstream.url, kind === 'bare-keepalive' ? 'keepalive' : 'close'], nodeArgs);
     return { kind, pid: child.pid, url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
   }
   const port = await freePort();
