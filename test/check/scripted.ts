@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HeaderLine } from '../../src/cors/types.js';
-import type { OracleCase } from '../support/oracle.js';
+import { loadOracle, type OracleCase } from '../support/oracle.js';
 
 export interface Received {
   readonly server: 'api' | 'api2';
@@ -46,7 +46,7 @@ export async function startScripted(): Promise<Scripted> {
       res.end();
     }),
   );
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+  await Promise.all(servers.map(listenAwayFromRecordedPorts));
   const ports = { api: (servers[0]!.address() as AddressInfo).port, api2: (servers[1]!.address() as AddressInfo).port };
   const move = (kase: OracleCase, text: string): string =>
     text
@@ -84,3 +84,24 @@ export async function startScripted(): Promise<Scripted> {
 }
 
 const key = (server: string, method: string, path: string) => `${server} ${method.toUpperCase()} ${path}`;
+
+/**
+ * The recorded pages ran on ephemeral ports that the OS may hand out again; an API on the very port
+ * of a recorded page would make that page same-origin with it. Such a port is given back.
+ */
+async function listenAwayFromRecordedPorts(server: http.Server): Promise<void> {
+  const recorded = recordedPorts();
+  for (;;) {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    if (!recorded.has((server.address() as AddressInfo).port)) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+let portsSeen: Set<number> | undefined;
+function recordedPorts(): Set<number> {
+  portsSeen ??= new Set(
+    [...loadOracle().cases, ...loadOracle('chrome-edge-cases.json').cases].flatMap((c) => Object.values(c.ports)),
+  );
+  return portsSeen;
+}

@@ -48,8 +48,9 @@ export async function startReplay(options: Partial<CorscopeOptions> = {}): Promi
   const proxy = await startProxy(upstream.origin, options);
   const replay = async (kase: OracleCase): Promise<Replayed> => {
     const apiOrigin = kase.origins.api;
-    const toUpstream = (v: string): string => v.split(apiOrigin).join(upstream.origin);
-    const toBrowser = (v: string): string => v.split(apiOrigin).join(proxy.origin);
+    const page = asStandInPage(kase);
+    const toUpstream = (v: string): string => page(v).split(apiOrigin).join(upstream.origin);
+    const toBrowser = (v: string): string => page(v).split(apiOrigin).join(proxy.origin);
     answers.clear();
     reached.length = 0;
     for (const r of kase.serverRequests) {
@@ -60,10 +61,10 @@ export async function startReplay(options: Partial<CorscopeOptions> = {}): Promi
     }
     proxy.records.length = 0;
     const replies: Reply[] = [];
-    const requests = kase.serverRequests.map((r) => browserRequest(r, proxy.port));
+    const requests = kase.serverRequests.map((r) => browserRequest(r, proxy.port, page));
     for (const request of requests) replies.push(await send(proxy.port, request));
     const expectedLines = kase.serverRequests.map((r) =>
-      r.response.headers.map(([n, v]) => [n, n.toLowerCase() === 'location' ? toBrowser(v) : v] as const),
+      r.response.headers.map(([n, v]) => [n, n.toLowerCase() === 'location' ? toBrowser(v) : page(v)] as const),
     );
     return { replies, expectedLines, requests };
   };
@@ -79,14 +80,26 @@ export async function startReplay(options: Partial<CorscopeOptions> = {}): Promi
   };
 }
 
-function browserRequest(r: OracleRequest, port: number) {
+/**
+ * The recorded page ran on an ephemeral port, which the OS may hand to this run's corscope (then
+ * the page would look same-origin): the page is moved to a port outside the ephemeral range.
+ */
+const STAND_IN_PAGE_PORT = 5173;
+
+function asStandInPage(kase: OracleCase): (value: string) => string {
+  const recorded = kase.origins.page;
+  const standIn = recorded.replace(/:\d+$/, `:${STAND_IN_PAGE_PORT}`);
+  return (value) => value.split(recorded).join(standIn);
+}
+
+function browserRequest(r: OracleRequest, port: number, page: (value: string) => string) {
   const headers = r.rawHeaders
     .filter(([n]) => n.toLowerCase() !== 'connection')
-    .map(([n, v]) => [n, n.toLowerCase() === 'host' ? `localhost:${port}` : v] as const);
+    .map(([n, v]) => [n, n.toLowerCase() === 'host' ? `localhost:${port}` : page(v)] as const);
   const length = Number(headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1] ?? 0);
   return { method: r.method, path: r.path, headers, ...(length > 0 ? { body: 'x'.repeat(length) } : {}) };
 }
 
 /** Chrome's first CORS line for the case, with corscope's port where the API's was. */
 export const expectedLine = (kase: OracleCase, port: number): string =>
-  chromeCorsLines(kase)[0]!.split(`localhost:${kase.ports.API_PORT}`).join(`localhost:${port}`);
+  asStandInPage(kase)(chromeCorsLines(kase)[0]!).split(`localhost:${kase.ports.API_PORT}`).join(`localhost:${port}`);
