@@ -41,21 +41,8 @@ export interface CheckInput {
   readonly notes: readonly string[];
 }
 
-export interface RawCheckInput {
-  readonly url: string;
-  readonly origin: string;
-  readonly method?: string;
-  /** `Name: value` strings, as given with -H. */
-  readonly headers?: readonly string[];
-  readonly credentials?: boolean;
-  readonly initiator?: Initiator;
-  readonly data?: string;
-  readonly timeoutMs?: number;
-  readonly insecure?: boolean;
-  readonly wording?: Wording;
-  readonly userAgent?: string;
-  readonly logSecrets?: boolean;
-}
+/** What was typed: the options, with headers as the `Name: value` strings given with -H. */
+export type RawCheckInput = Omit<CheckOptions, 'headers'> & { readonly headers?: readonly string[] };
 
 /** RFC 9110 token: what a method and a header name may consist of. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
