@@ -3,6 +3,7 @@
  * translation into `createCorscope` options. Validation errors are UsageErrors worded for the user.
  */
 import type { Options } from 'yargs';
+import type { Wording } from '../cors/types.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
 import { OptionsError, parseHttpUrl, type CorscopeOptions } from '../proxy/options.js';
 import { UsageError } from './errors.js';
@@ -79,7 +80,7 @@ export function proxyOptions(flags: ParsedFlags): Omit<CorscopeOptions, 'target'
     insecure: flags.insecure ?? false,
     timeoutMs: timeout,
     ...(flags.initiator === 'fetch' || flags.initiator === 'xhr' ? { initiator: flags.initiator } : {}),
-    wording: flags['chrome-wording'] === 'legacy' ? 'legacy' : 'current',
+    wording: wordingOf(flags['chrome-wording']),
     patch: flags.patch ?? false,
     allowOrigins,
     answerPreflight: flags['answer-preflight'] ?? false,
@@ -116,4 +117,9 @@ function checkOrigin(value: string): string {
     throw new UsageError(`--allow-origin '${value}' is not an origin; did you mean '${origin}'?`);
   }
   return origin;
+}
+
+/** `--chrome-wording`: every command reads it the same way. */
+export function wordingOf(flag: string | undefined): Wording {
+  return flag === 'legacy' ? 'legacy' : 'current';
 }

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { parseCheckInput, runCheck, type CheckResult } from '../../check/index.js';
 import type { CliCommand } from '../command.js';
+import { BEHAVIOUR_FLAGS, wordingOf } from '../flags.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { openReport } from '../report.js';
 import { packageVersion } from '../version.js';
@@ -36,7 +37,7 @@ export const checkCommand: CliCommand<Flags> = {
       .option('json', { type: 'boolean', describe: 'NDJSON records (the proxy\'s record shape), then a summary record' })
       .option('timeout', { type: 'number', describe: 'Milliseconds to wait for each response head', default: 10_000 })
       .option('insecure', { type: 'boolean', describe: "Accept the server's self-signed TLS certificate" })
-      .option('chrome-wording', { choices: ['current', 'legacy'], describe: "Chrome's wording: current (Chrome 156) or legacy (up to ~132)", default: 'current' })
+      .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
       .option('log-secrets', { type: 'boolean', describe: 'Show Cookie and Authorization values in findings (redacted by default)' })
       .example('$0 check https://api.example.com/users --origin https://app.example.com', 'will a page on app.example.com be allowed to read this?')
       .example("$0 check http://localhost:3000/api/items -X PUT -H 'Content-Type: application/json' -d '{}' --origin http://localhost:5173", 'a preflighted call, as fetch() would make it')
@@ -56,7 +57,7 @@ export const checkCommand: CliCommand<Flags> = {
       ...(flags.data !== undefined ? { data: String(flags.data) } : {}),
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
       insecure: flags.insecure ?? false,
-      wording: flags['chrome-wording'] === 'legacy' ? 'legacy' : 'current',
+      wording: wordingOf(flags['chrome-wording']),
       userAgent: `corscope/${packageVersion()}`,
       logSecrets: flags['log-secrets'] ?? false,
     });

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { analyzeHar, checkCommandFor, readHarFile, summarizeHar, summaryLine } from '../../har/index.js';
 import type { CliCommand } from '../command.js';
+import { BEHAVIOUR_FLAGS, wordingOf } from '../flags.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { openReport } from '../report.js';
 
@@ -21,7 +22,7 @@ export const harCommand: CliCommand<Flags> = {
       .positional('file', { type: 'string', describe: 'The HAR file (HAR 1.2)' })
       .option('json', { type: 'boolean', describe: "NDJSON records (the proxy's record shape), then a summary record" })
       .option('initiator', { choices: ['fetch', 'xhr'], describe: "Word Chrome's lines for fetch() or XMLHttpRequest (default: each entry's _resourceType)" })
-      .option('chrome-wording', { choices: ['current', 'legacy'], describe: "Chrome's wording: current (Chrome 156) or legacy (up to ~132)", default: 'current' })
+      .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
       .option('log-secrets', { type: 'boolean', describe: 'Show Cookie and Authorization values in findings (redacted by default)' })
       .example('$0 har session.har', 'every cross-origin call of the session, with the line Chrome printed and the fix')
       .example('$0 har session.har --json | jq -c "select(.verdict==\\"blocked\\") | .chrome.message"', 'blocked calls only')
@@ -41,7 +42,7 @@ export const harCommand: CliCommand<Flags> = {
     }
     const analysis = analyzeHar(read.entries, {
       ...(flags.initiator === 'fetch' || flags.initiator === 'xhr' ? { initiator: flags.initiator } : {}),
-      wording: flags['chrome-wording'] === 'legacy' ? 'legacy' : 'current',
+      wording: wordingOf(flags['chrome-wording']),
       logSecrets: flags['log-secrets'] ?? false,
     });
     const summary = summarizeHar(analysis);
