@@ -84,8 +84,11 @@ it.skipIf(!existsSync('/proc/self/status'))('128 MB each way through the corscop
     const warm = peakKiB(child.pid!);
     expect(await upload(port, 128 * MiB)).toBe(128 * MiB);
     expect(await download(port, 128 * MiB)).toBe(sha256Of(128 * MiB));
-    const growthMiB = (peakKiB(child.pid!) - warm) / 1024;
-    expect(growthMiB).toBeLessThan(16);
+    const peak = peakKiB(child.pid!);
+    // Buffering would add 128 MiB; what remains is socket buffers and GC timing, which vary with
+    // the machine's load (a CI run beside the Chromium suite saw 16.8 MiB). Issue 7's bound: 120 MB.
+    expect((peak - warm) / 1024).toBeLessThan(32);
+    expect(peak / 1024).toBeLessThan(120);
   } finally {
     child.kill('SIGTERM');
     await upstream.close();
