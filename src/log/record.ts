@@ -86,6 +86,21 @@ export interface ExchangeRecord {
   msg: string;
 }
 
+/** The per-exchange fields of a record; everything else is a function of the judged exchange. */
+export const OWN_FIELDS = ['id', 'preflight', 'request', 'durationMs', 'upstream', 'refused', 'headers', 'msg'] as const;
+type OwnField = (typeof OWN_FIELDS)[number];
+
+/** What every exchange with the same request, response and context shares. */
+export type JudgedFields = Omit<ExchangeRecord, OwnField>;
+
+/** `record` without its per-exchange fields (the part a cache may keep and reuse). */
+export function judgedFields(record: ExchangeRecord): JudgedFields {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(record)) if (!OWN.has(name) && value !== undefined) fields[name] = value;
+  return fields as unknown as JudgedFields;
+}
+const OWN: ReadonlySet<string> = new Set(OWN_FIELDS);
+
 export interface RecordInput {
   readonly id: string;
   readonly verdict: Verdict;
@@ -109,9 +124,11 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
       }
     : null;
   const findings = input.logSecrets ? verdict.findings : verdict.findings.map(redactFinding);
+  // The fields every identical exchange shares come first (the proxy logs them pre-serialized
+  // through a pino child on repeats, and child bindings always precede the call's own fields), then
+  // what is this exchange's own. The same order on first sight and on repeats.
   const record: ExchangeRecord = {
     event: 'cors',
-    id: input.id,
     stage: verdict.stage,
     verdict: verdict.verdict,
     method: input.method,
@@ -124,14 +141,15 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
     findings,
     credentials: verdict.credentials,
     initiator: verdict.initiator,
-    // Filled in later by the proxy; declared here so they come next to the id in every record.
-    preflight: undefined,
-    request: undefined,
     ...(verdict.notCors ? { notCors: verdict.notCors } : {}),
     ...(input.redirectedFrom ? { redirectedFrom: input.redirectedFrom } : {}),
+    // Filled in later by the proxy; declared here so they keep their place in every record.
+    patched: undefined,
+    id: input.id,
+    preflight: undefined,
+    request: undefined,
     durationMs: input.durationMs,
     ...(input.upstream ? { upstream: input.upstream } : {}),
-    patched: undefined,
     msg: '',
   };
   record.msg = summarize(record);

@@ -16,6 +16,7 @@ import { bodiless, flatten, rewriteLocation, stripHopByHop } from './head.js';
 import { handleClientError } from './client-error.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
+import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
@@ -45,7 +46,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.agent =
       target.protocol === 'https:' ? new https.Agent({ ...agentOptions, rejectUnauthorized: !insecure }) : new http.Agent(agentOptions);
     this.proxy = createProxyServer({
-      target: target.href,
+      // A URL object, not its href: http-proxy-3 parses a string target again on every request.
+      target: new URL(target.href),
       agent: this.agent,
       changeOrigin: !keepHost,
       secure: !insecure,
@@ -57,6 +59,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       pairing: new PreflightPairing(),
       redirects: new RedirectMemory(),
       echoes: new EchoMemory(),
+      judgments: new JudgmentCache(),
       nextId: () => String(++counter),
     };
     this.proxy.on('proxyReq', (proxyReq, req) => this.onProxyReq(proxyReq, req));
@@ -168,7 +171,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     relay(proxyRes, res);
-    if (outcome) this.publish(outcome.record);
+    if (outcome) this.publish(outcome.record, outcome.judgment);
   }
 
   /** Writes a head (hop-by-hop lines dropped) and, when `body` is a string, the whole response. */
@@ -239,8 +242,15 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     handleClientError({ options: this.options, memory: this.memory, publish: (record) => this.publish(record) }, err, socket);
   }
 
-  private publish(record: ExchangeRecord): void {
-    this.options.logger?.[levelFor(record)](record);
+  private publish(record: ExchangeRecord, judgment?: Judgment): void {
+    const { logger } = this.options;
+    if (judgment && judgment.repeats > 0 && logger) {
+      // A repeat: pino serialized the shared fields once, into a child; only this exchange's own
+      // fields are serialized now. The line reads the same as the first one.
+      const log = (judgment.log ??= logger.child(judgment.fields));
+      const { id, preflight, request, durationMs, msg, headers } = record;
+      log[judgment.level]({ id, preflight, request, durationMs, msg, headers });
+    } else logger?.[levelFor(record)](record);
     try {
       this.emit('exchange', record);
     } catch (err) {

@@ -6,16 +6,18 @@ import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
 import { classifyRequest, credentialsOf, judge, normalizedHeader } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
-import { buildRecord, summarize, withHeaders, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
+import { buildRecord, judgedFields, levelFor, summarize, withHeaders, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
 import { browserOrigin, browserUrl, firstValue, initiatorOf, requestSnapshot } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
 import type { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
+import { deepFreeze, judgmentKey, type Judgment, type JudgmentCache } from './judgments.js';
 
 export interface Memory {
   readonly pairing: PreflightPairing;
   readonly redirects: RedirectMemory;
   readonly echoes: EchoMemory;
+  readonly judgments: JudgmentCache;
   nextId(): string;
 }
 
@@ -68,6 +70,8 @@ export interface Outcome {
   readonly status: number;
   readonly headers: HeaderLine[];
   readonly record: ExchangeRecord;
+  /** Set when the verdict came from (or went into) the judgment cache: the logger reuses its child. */
+  readonly judgment?: Judgment;
 }
 
 /**
@@ -81,9 +85,13 @@ export function conclude(
   memory: Memory,
   upstream?: UpstreamFailure,
 ): Outcome {
+  // A failure of the target is rare and its record carries the error: judged every time.
+  const key = upstream ? undefined : judgmentKey(session.stage, session.request, response, session.context);
+  const known = key === undefined ? undefined : memory.judgments.get(key);
+  if (known) return repeat(session, known, response, options, memory);
   const verdict = judge({ stage: session.stage, request: session.request, response, context: session.context });
   let status = response.status;
-  let headers = [...response.headers];
+  let headers: readonly HeaderLine[] = response.headers;
   const record = makeRecord(session, verdict, status, options, upstream);
   if (session.cors && mayPatch(options, verdict.origin)) {
     const patched = applyPatch(status, headers, withExpose(verdict.patch, options.expose, session.stage));
@@ -94,9 +102,42 @@ export function conclude(
       record.msg = summarize(record);
     }
   }
-  remember(session, verdict, response, memory, record);
-  if (options.logger?.isLevelEnabled('debug')) withHeaders(record, session.request.headers, headers, options.logSecrets);
-  return { status, headers, record };
+  let judgment: Judgment | undefined;
+  if (key !== undefined) {
+    const fields = deepFreeze(judgedFields(record));
+    judgment = { verdict, status, headers, patched: record.patched, fields, msg: record.msg, level: levelFor(record), repeats: 0 };
+    memory.judgments.set(key, judgment);
+  }
+  return finish(session, verdict, response, headers, options, memory, { status, headers: [...headers], record, ...(judgment ? { judgment } : {}) });
+}
+
+/** The same exchange again: only the id, the timing and the pairing are new. */
+function repeat(session: Session, judgment: Judgment, response: ResponseSnapshot, options: ResolvedOptions, memory: Memory): Outcome {
+  judgment.repeats++;
+  const record: ExchangeRecord = {
+    ...judgment.fields,
+    id: session.id,
+    preflight: session.preflight,
+    request: undefined,
+    durationMs: elapsed(session),
+    msg: judgment.msg,
+  };
+  const outcome = { status: judgment.status, headers: [...judgment.headers], record, judgment };
+  return finish(session, judgment.verdict, response, judgment.headers, options, memory, outcome);
+}
+
+function finish(
+  session: Session,
+  verdict: Verdict,
+  response: ResponseSnapshot,
+  sent: readonly HeaderLine[],
+  options: ResolvedOptions,
+  memory: Memory,
+  outcome: Outcome,
+): Outcome {
+  remember(session, verdict, response, memory, outcome.record);
+  if (options.logger?.isLevelEnabled('debug')) withHeaders(outcome.record, session.request.headers, sent, options.logSecrets);
+  return outcome;
 }
 
 /** `--answer-preflight`: corscope's own 204 with exactly what the engine says Chrome needs. */
@@ -118,13 +159,17 @@ function makeRecord(session: Session, verdict: Verdict, status: number, options:
     method: session.request.method,
     url: session.request.url,
     status,
-    durationMs: Math.round((performance.now() - session.start) * 10) / 10,
+    durationMs: elapsed(session),
     ...(session.context.redirect ? { redirectedFrom: session.context.redirect.initialUrl } : {}),
     ...(upstream ? { upstream } : {}),
     logSecrets: options.logSecrets,
   });
   if (session.preflight) record.preflight = session.preflight;
   return record;
+}
+
+function elapsed(session: Session): number {
+  return Math.round((performance.now() - session.start) * 10) / 10;
 }
 
 function remember(session: Session, verdict: Verdict, response: ResponseSnapshot, memory: Memory, record: ExchangeRecord): void {

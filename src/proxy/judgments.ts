@@ -1,0 +1,66 @@
+/**
+ * Identical exchanges get identical verdicts: a page polling an endpoint, a dev server refetching
+ * on every save. The engine is a pure function of (stage, request, response, context), so its
+ * result, the patch and the shared part of the record can be kept and reused, bounded in count and
+ * key size. Only what differs per exchange (id, timing, pairing) is made anew.
+ */
+import type { Logger } from 'pino';
+import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
+import type { JudgedFields, PatchRecord } from '../log/record.js';
+import { BoundedCache } from './pairing.js';
+
+export interface Judgment {
+  readonly verdict: Verdict;
+  /** The head the browser gets (patched when patch mode changed it). */
+  readonly status: number;
+  readonly headers: readonly HeaderLine[];
+  readonly patched: PatchRecord | undefined;
+  /** The record fields every exchange of this kind shares, frozen: listeners see shared objects. */
+  readonly fields: JudgedFields;
+  readonly msg: string;
+  readonly level: 'error' | 'warn' | 'info' | 'debug';
+  /** How many times it was reused. */
+  repeats: number;
+  /** A pino child with `fields` serialized once; made on the first repeat (a one-off never pays for it). */
+  log?: Logger;
+}
+
+/** Entries kept; a key longer than this (huge cookies, hundreds of headers) is judged every time. */
+const MAX_ENTRIES = 256;
+const MAX_KEY_CHARS = 16 * 1024;
+
+export class JudgmentCache {
+  private readonly entries = new BoundedCache<Judgment>(MAX_ENTRIES);
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): Judgment | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, judgment: Judgment): void {
+    if (key.length <= MAX_KEY_CHARS) this.entries.set(key, judgment, Number.POSITIVE_INFINITY);
+  }
+}
+
+/**
+ * Everything the engine reads, as one string: header names cannot hold `:` or a newline and
+ * values cannot hold a newline, so distinct inputs give distinct keys.
+ */
+export function judgmentKey(stage: Stage, request: RequestSnapshot, response: ResponseSnapshot, context: ExchangeContext): string {
+  let key = `${stage} ${response.status} ${request.method} ${request.url}\n`;
+  for (const [name, value] of request.headers) key += `${name}:${value}\n`;
+  key += '\n';
+  for (const [name, value] of response.headers) key += `${name}:${value}\n`;
+  return `${key}\n${JSON.stringify(context)}`;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
