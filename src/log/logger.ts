@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type DestinationStream, type Logger, type Level } from 'pino';
+import { openBatchDestination } from './batch.js';
 import { createPrettyStream, shouldColor, type TextSink } from './pretty.js';
 
 export type LogFormat = 'pretty' | 'json';
@@ -14,7 +15,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface LoggerOptions {
   readonly format: LogFormat;
   readonly level: LogLevel;
-  /** NDJSON copy of every record, written asynchronously and flushed on close. */
+  /** NDJSON copy of every record, written once per event-loop turn and flushed on close. */
   readonly file?: string;
   /** Where stdout output goes (tests pass their own sink); default `process.stdout`. */
   readonly stdout?: TextSink & { isTTY?: boolean };
@@ -38,11 +39,25 @@ export function checkLogFile(file: string): void {
 }
 
 /**
- * Bytes per write of the asynchronous destinations. sonic-boom's default (16 KiB, one write in
- * flight) falls behind a busy proxy and the unwritten lines pile up on the heap (bench: 16 → 219
- * MiB in 12 s); 1 MiB writes keep the heap flat at the same throughput.
+ * The NDJSON destinations (stdout, `--log-file`) queue the lines of one event-loop turn and write
+ * them with ONE synchronous write (batch.ts). sonic-boom's asynchronous mode sent every write through
+ * libuv's thread pool: futex wake-ups and context switches on every write (33k futex calls per 40k
+ * requests, 5k without logging), and on a slow disk the unwritten lines piled up on the heap. Now a
+ * busy turn costs one write syscall per destination, an idle one none, and a burst is bounded
+ * (BATCH_LIMIT).
  */
-const MAX_WRITE = 1 << 20;
+
+/**
+ * On a pipe, Node leaves fd 1 non-blocking, and sonic-boom answers EAGAIN by sleeping 100 ms: a
+ * reader only a little slower than corscope (`| jq`) would cap the log at one pipe (64 KiB) per
+ * 100 ms. Blocking, the write waits in the kernel just as long as the reader needs (8 MiB into a
+ * reader taking 16 KiB a millisecond: 12.7 s non-blocking, 0.7 s blocking). A reader that stops
+ * reading stalls corscope either way; the old asynchronous writes grew the heap instead.
+ */
+function blockingStdout(): void {
+  if (process.stdout.isTTY) return;
+  (process.stdout as { _handle?: { setBlocking?: (blocking: boolean) => unknown } })._handle?.setBlocking?.(true);
+}
 
 export function createLogger(options: LoggerOptions): CorscopeLogger {
   const out = options.stdout ?? process.stdout;
@@ -51,9 +66,13 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
   if (options.format === 'pretty') {
     main = createPrettyStream(out, { colors: shouldColor(out) });
   } else if (out === process.stdout) {
-    const boom = pino.destination({ dest: 1, sync: false, maxWrite: MAX_WRITE });
-    closers.push(() => endBoom(boom));
-    main = boom;
+    blockingStdout();
+    // `corscope | head -1`: once the reader is gone, stop writing stdout, without a word.
+    const stdout = openBatchDestination(1, (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') process.stderr.write(`corscope: cannot write the log to stdout: ${err.message}\n`);
+    });
+    closers.push(() => stdout.end());
+    main = stdout;
   } else {
     main = { write: (line: string) => void out.write(line) };
   }
@@ -62,10 +81,9 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
   const floor = level === 'silent' ? 'fatal' : level;
   if (level !== 'silent') streams.push({ stream: main, level: floor });
   if (options.file) {
-    const file = pino.destination({ dest: options.file, sync: false, mkdir: true, maxWrite: MAX_WRITE });
     // A full disk must not take the proxy down: say it once on stderr and keep proxying.
-    file.once('error', (err: Error) => process.stderr.write(`corscope: cannot write the log file ${options.file}: ${err.message}\n`));
-    closers.push(() => endBoom(file));
+    const file = openBatchDestination(options.file, (err) => process.stderr.write(`corscope: cannot write the log file ${options.file}: ${err.message}\n`));
+    closers.push(() => file.end());
     streams.push({ stream: file, level: floor });
   }
   const logger = pino(
@@ -82,15 +100,4 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
       await Promise.all(closers.map((close) => close()));
     },
   };
-}
-
-type Boom = ReturnType<typeof pino.destination>;
-
-function endBoom(boom: Boom): Promise<void> {
-  return new Promise((resolve) => {
-    if ((boom as Boom & { destroyed?: boolean }).destroyed) return resolve();
-    boom.once('close', () => resolve());
-    boom.once('error', () => resolve());
-    boom.end();
-  });
 }
