@@ -41,7 +41,7 @@ if (!file) {
   const r = await load(target.url, { requests: workload.requests, connections: Number(flags.connections), duration: Number(flags.duration) });
   await target.stop();
   await upstream.stop();
-  console.log(`${flags.workload}: ${r.rps.toFixed(0)} req/s under the profiler, p99 ${r.p99.toFixed(2)} ms, ${r.errors} errors`);
+  console.log(`${flags.workload}: ${r.rps.toFixed(0)} req/s under the profiler (${r.total} requests), p99 ${r.p99.toFixed(2)} ms, ${r.errors} errors`);
   file = `${dir}/${readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))}`;
 }
 analyze(file, Number(flags.top));

@@ -3,6 +3,7 @@
 //     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,corscope,corscope-patch]
 //     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
 //     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir] [--corscope-args='--log-level error']
+//     [--no-pin]  (default: the proxy under test on CPU 1, autocannon and the upstream on CPU 0)
 // BENCH_CORSCOPE_BIN=/path/to/bin/corscope.js measures another build of corscope (A/B of a fix).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
@@ -12,9 +13,10 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chunkStream } from './lib/data.js';
 import { load, ORIGIN, percentile, WORKLOADS } from './lib/load.js';
-import { cpuMsOf, memoryOf, ROOT, startTarget, startUpstream } from './lib/procs.js';
+import { cpuMsOf, memoryOf, pinTo, ROOT, startTarget as start, startUpstream } from './lib/procs.js';
 
 const { values: flags } = parseArgs({
+  allowNegative: true,
   options: {
     quick: { type: 'boolean', default: false },
     duration: { type: 'string' },
@@ -31,6 +33,8 @@ const { values: flags } = parseArgs({
     'stream-target': { type: 'string', default: 'corscope' },
     out: { type: 'string' },
     'corscope-args': { type: 'string', default: '' },
+    // The proxy under test on CPU 1, everything else (load generator, upstream) on CPU 0.
+    pin: { type: 'boolean', default: os.availableParallelism() >= 2 },
   },
 });
 const quick = flags.quick;
@@ -71,6 +75,16 @@ const results = {
 };
 console.log(`corscope bench: ${machine.nproc} x ${machine.cpu}, node ${machine.node}, load ${fmtLoad(results.loadavgStart)}`);
 console.log(`autocannon, ${connections} connections, keep-alive; per cell ${warmup}s warm-up, then ${duration}s in ${rounds} slices taken in turn\n`);
+
+const pinned = flags.pin && pinTo(process.pid, 0);
+results.pinned = pinned;
+console.log(pinned ? 'pinned: each proxy on CPU 1; autocannon and the upstream on CPU 0 (--no-pin to share)\n' : 'not pinned: all processes share the CPUs\n');
+/** Starts a target; pinned runs give it CPU 1 (the upstream and autocannon stay on CPU 0). */
+async function startTarget(kind, up, options) {
+  const target = await start(kind, up, options);
+  if (pinned && target.pid) pinTo(target.pid, 1);
+  return target;
+}
 
 const upstream = await startUpstream();
 try {
@@ -339,7 +353,7 @@ function fmtLoad(l) {
 
 function markdown(r) {
   const lines = [
-    `Run ${r.started} (${r.command}); ${r.machine.nproc} x ${r.machine.cpu}, ${r.machine.memGiB} GiB, node ${r.machine.node}; load average ${fmtLoad(r.loadavgStart)} at start, ${fmtLoad(r.loadavgEnd)} at end.`,
+    `Run ${r.started} (${r.command}); ${r.machine.nproc} x ${r.machine.cpu}, ${r.machine.memGiB} GiB, node ${r.machine.node}; load average ${fmtLoad(r.loadavgStart)} at start, ${fmtLoad(r.loadavgEnd)} at end; ${r.pinned ? 'proxy under test pinned to CPU 1, autocannon and upstream to CPU 0 (taskset)' : 'not pinned'}.`,
     '',
   ];
   for (const [name, rows] of Object.entries(r.throughput)) {

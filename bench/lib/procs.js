@@ -1,5 +1,5 @@
 // Starting and stopping the processes under test, and reading their memory from /proc.
-import { fork, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,20 @@ export function cpuMsOf(pid) {
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return NaN;
+  }
+}
+
+/**
+ * Pins a process (all its threads) to one CPU with taskset; false when taskset is missing. On a
+ * small machine the load generator, the upstream and the proxy otherwise fight over the same cores
+ * and req/s swings by 1.5x from run to run; pinned, the proxy under test has a core of its own.
+ */
+export function pinTo(pid, cpu) {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -2,7 +2,7 @@
  * pino wiring for the CLI: NDJSON (machines, pipes) or the pretty view (a TTY), plus an optional
  * NDJSON file. pino-pretty is not used: the view is small and tied to our record shape.
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type DestinationStream, type Logger, type Level } from 'pino';
 import { openBatchDestination } from './batch.js';
@@ -59,11 +59,27 @@ function blockingStdout(): void {
   (process.stdout as { _handle?: { setBlocking?: (blocking: boolean) => unknown } })._handle?.setBlocking?.(true);
 }
 
+/**
+ * stdout sent to /dev/null (`corscope … --log-file f >/dev/null`, a service manager): nobody can
+ * read it, so no line is formatted or written for it. Each line is ~1–3 KB; at thousands of
+ * exchanges a second that is half the logging work when a log file is the real destination.
+ */
+export function isDevNull(fd: number): boolean {
+  try {
+    const target = fstatSync(fd);
+    return target.isCharacterDevice() && target.rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
 export function createLogger(options: LoggerOptions): CorscopeLogger {
   const out = options.stdout ?? process.stdout;
   const closers: (() => Promise<void>)[] = [];
-  let main: DestinationStream;
-  if (options.format === 'pretty') {
+  let main: DestinationStream | undefined;
+  if (out === process.stdout && isDevNull(1)) {
+    main = undefined;
+  } else if (options.format === 'pretty') {
     main = createPrettyStream(out, { colors: shouldColor(out) });
   } else if (out === process.stdout) {
     blockingStdout();
@@ -79,7 +95,7 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
   const level: Level | 'silent' = options.level;
   const streams: { stream: DestinationStream; level: Level }[] = [];
   const floor = level === 'silent' ? 'fatal' : level;
-  if (level !== 'silent') streams.push({ stream: main, level: floor });
+  if (level !== 'silent' && main) streams.push({ stream: main, level: floor });
   if (options.file) {
     // A full disk must not take the proxy down: say it once on stderr and keep proxying.
     const file = openBatchDestination(options.file, (err) => process.stderr.write(`corscope: cannot write the log file ${options.file}: ${err.message}\n`));

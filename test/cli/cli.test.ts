@@ -3,7 +3,7 @@
  * first), stdout read as NDJSON.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
@@ -137,6 +137,31 @@ describe('running', () => {
     expect(out).toMatch(/BLOCKED +#1 request GET http:\/\/localhost:\d+\/api/);
     const records = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
     expect(records.map((r) => r.event)).toEqual(['start', 'cors', 'stop']);
+  });
+
+  it('stdout to /dev/null with --log-file: the file gets every record', async () => {
+    const upstream = await startUpstream((req, res) => writeRaw(res, 200, []));
+    closers.push(upstream.close);
+    const file = join(mkdtempSync(join(tmpdir(), 'corscope-cli-')), 'log.ndjson');
+    const devNull = openSync('/dev/null', 'w');
+    const child = spawn(process.execPath, [bin, '--target', upstream.origin, '--port', '0', '--log-format', 'json', '--log-file', file], {
+      cwd: root,
+      stdio: ['ignore', devNull, 'pipe'],
+    });
+    closeSync(devNull);
+    closers.push(async () => void child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const lines = (): { event: string; frontend?: string }[] =>
+      readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; frontend?: string });
+    while (!existsSync(file) || lines().length === 0) await new Promise((r) => setTimeout(r, 20));
+    const port = Number(new URL(lines()[0]!.frontend!).port);
+    await send(port, { path: '/api', headers: corsHeaders('http://localhost:5173') });
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(stderr).toBe('');
+    expect(lines().map((r) => r.event)).toEqual(['start', 'cors', 'stop']);
   });
 
   it('stdout that is not a terminal gets NDJSON without being asked', async () => {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, type LogFormat } from '../../src/log/logger.js';
+import { createLogger, isDevNull, type LogFormat } from '../../src/log/logger.js';
 import { corsHeaders, send, startProxy, startUpstream, writeRaw } from '../proxy/helpers.js';
 
 const PAGE = 'http://localhost:5173';
@@ -105,5 +105,28 @@ describe('pretty format', () => {
     expect(lines[1]).toMatch(/^ {2}chrome +Access to fetch at 'http:\/\/localhost:\d+\/api' from origin 'http:\/\/localhost:5173' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header/);
     expect(out).toMatch(/\n {2}cause +\S/);
     expect(out).toMatch(/\n {2}fix +\S/);
+  });
+});
+
+describe('stdout to /dev/null', () => {
+  const opened = (path: string, flags: string): number => openSync(path, flags);
+  const cases: [string, () => number, boolean][] = [
+    ['/dev/null', () => opened('/dev/null', 'w'), true],
+    ['/dev/zero (another character device)', () => opened('/dev/zero', 'r'), false],
+    ['a regular file', () => opened(join(mkdtempSync(join(tmpdir(), 'corscope-null-')), 'x'), 'w'), false],
+  ];
+  it.each(cases)('%s: isDevNull says %s', (_name, open, expected) => {
+    const fd = open();
+    try {
+      expect(isDevNull(fd)).toBe(expected);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('a closed descriptor is not /dev/null (and does not throw)', () => {
+    const fd = openSync('/dev/null', 'r');
+    closeSync(fd);
+    expect(isDevNull(fd)).toBe(false);
   });
 });
