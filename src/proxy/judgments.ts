@@ -7,7 +7,6 @@
 import type { Logger } from 'pino';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
 import type { JudgedFields, PatchRecord } from '../log/record.js';
-import { BoundedCache } from './pairing.js';
 
 export interface Judgment {
   readonly verdict: Verdict;
@@ -29,19 +28,34 @@ export interface Judgment {
 const MAX_ENTRIES = 256;
 const MAX_KEY_CHARS = 16 * 1024;
 
+/**
+ * Least-recently-used, but cheaply: a hit moves its entry to the young end only when it has drifted
+ * into the older half (most hits on a polled endpoint then cost one Map lookup, no delete and set).
+ */
 export class JudgmentCache {
-  private readonly entries = new BoundedCache<Judgment>(MAX_ENTRIES);
+  private readonly entries = new Map<string, { judgment: Judgment; stamp: number }>();
+  private clock = 0;
 
   get size(): number {
     return this.entries.size;
   }
 
   get(key: string): Judgment | undefined {
-    return this.entries.get(key);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.clock - entry.stamp > MAX_ENTRIES / 2) {
+      this.entries.delete(key);
+      entry.stamp = ++this.clock;
+      this.entries.set(key, entry);
+    }
+    return entry.judgment;
   }
 
   set(key: string, judgment: Judgment): void {
-    if (key.length <= MAX_KEY_CHARS) this.entries.set(key, judgment, Number.POSITIVE_INFINITY);
+    if (key.length > MAX_KEY_CHARS) return;
+    this.entries.delete(key);
+    this.entries.set(key, { judgment, stamp: ++this.clock });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
   }
 }
 
