@@ -6,14 +6,13 @@
  */
 import type { Logger } from 'pino';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
-import type { JudgedFields, PatchRecord } from '../log/record.js';
+import type { JudgedFields } from '../log/record.js';
 
 export interface Judgment {
   readonly verdict: Verdict;
   /** The head the browser gets (patched when patch mode changed it). */
   readonly status: number;
   readonly headers: readonly HeaderLine[];
-  readonly patched: PatchRecord | undefined;
   /** The record fields every exchange of this kind shares, frozen: listeners see shared objects. */
   readonly fields: JudgedFields;
   readonly msg: string;

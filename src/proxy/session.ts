@@ -108,7 +108,7 @@ export function conclude(
   let judgment: Judgment | undefined;
   if (key !== undefined) {
     const fields = deepFreeze(judgedFields(record));
-    judgment = { verdict, status, headers, patched: record.patched, fields, msg: record.msg, level: levelFor(record), repeats: 0 };
+    judgment = { verdict, status, headers, fields, msg: record.msg, level: levelFor(record), repeats: 0 };
     memory.judgments.set(key, judgment);
   }
   return finish(session, verdict, response, headers, options, memory, { status, headers: [...headers], record, ...(judgment ? { judgment } : {}) });
