@@ -11,7 +11,6 @@ import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
-import { Deadlines } from './deadlines.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
 import { bodiless, flatten, rewriteLocation, stripHopByHop } from './head.js';
 import { handleClientError } from './client-error.js';
@@ -35,7 +34,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private readonly sessions = new WeakMap<IncomingMessage, Session>();
   private readonly upgraded = new Set<Duplex>();
   private readonly memory: Memory;
-  private readonly deadlines: Deadlines;
   private closing: Promise<void> | undefined;
   /** `host:port` as listening, for requests that come without a Host header (HTTP/1.0). */
   private listeningHost = '';
@@ -56,7 +54,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       selfHandleResponse: true,
       ws: true,
     });
-    this.deadlines = new Deadlines(this.options.timeoutMs);
     let counter = 0;
     this.memory = {
       pairing: new PreflightPairing(),
@@ -102,7 +99,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   /** Stops accepting, lets in-flight exchanges finish within `closeTimeoutMs`, then cuts the rest. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      this.deadlines.stop();
       for (const socket of this.upgraded) socket.destroy();
       if (!this.server.listening) {
         this.agent.destroy();
@@ -144,15 +140,15 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     if (!session) return;
     // The timeout covers the wait for the response head only: a long download or an event stream
     // may then idle as long as it likes.
-    session.wait = this.deadlines.start(proxyReq, () => {
+    proxyReq.setTimeout(this.options.timeoutMs, () => {
       session.timedOut = true;
       proxyReq.destroy(Object.assign(new Error('timeout'), { code: TIMEOUT_CODE }));
     });
+    proxyReq.once('response', () => proxyReq.setTimeout(0));
   }
 
   private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     const session = this.sessions.get(req);
-    this.deadlines.done(session?.wait);
     const status = proxyRes.statusCode ?? 502;
     let lines = toLines(proxyRes.rawHeaders);
     let outcome: Outcome | undefined;
@@ -207,7 +203,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     const session = this.sessions.get(req);
-    this.deadlines.done(session?.wait);
     const failure = describeFailure(session?.timedOut ? { code: TIMEOUT_CODE } : err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {
       // The target failed mid-body: the browser sees a truncated response, which is the truth.

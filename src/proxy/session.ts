@@ -11,7 +11,6 @@ import { browserOrigin, browserUrl, firstValue, initiatorOf, requestSnapshot } f
 import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
 import type { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
-import type { Wait } from './deadlines.js';
 import { deepFreeze, judgmentKey, type Judgment, type JudgmentCache } from './judgments.js';
 
 export interface Memory {
@@ -37,8 +36,6 @@ export interface Session {
   preflight?: string;
   /** Set when corscope's own timeout cut the wait for the target (504, not 502). */
   timedOut: boolean;
-  /** The wait for the target's response head, while it lasts (deadlines.ts). */
-  wait?: Wait;
 }
 
 export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {
