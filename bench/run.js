@@ -4,7 +4,8 @@
 //     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
 //     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir] [--corscope-args='--log-level error']
 //     [--no-pin]  (default: the proxy under test on CPU 1, autocannon and the upstream on CPU 0)
-// BENCH_CORSCOPE_BIN=/path/to/bin/corscope.js measures another build of corscope (A/B of a fix).
+// BENCH_CORSCOPE_BIN=/path/to/bin/corscope.js measures another build of corscope (A/B of a fix);
+// BENCH_CORSCOPE_ALT_BIN=… with --targets corscope,corscope-alt measures two builds in the same slices.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from 'node:fs';
 import http from 'node:http';
@@ -54,6 +55,7 @@ const LABELS = {
   'bare-keepalive': 'http-proxy-3, keep-alive agent',
   corscope: 'corscope (judge + NDJSON file)',
   'corscope-patch': 'corscope --patch',
+  'corscope-alt': 'corscope, BENCH_CORSCOPE_ALT_BIN',
 };
 
 const machine = {

@@ -8,6 +8,9 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 export const ROOT = here('../../');
 // BENCH_CORSCOPE_BIN: another build's bin/corscope.js (a copy with a candidate fix), for A/B runs.
 export const CLI = process.env.BENCH_CORSCOPE_BIN ?? here('../../bin/corscope.js');
+// BENCH_CORSCOPE_ALT_BIN: a second build, measured as the target `corscope-alt` in the same run and
+// the same rotating slices as `corscope`, so noise from the machine hits both alike.
+export const ALT_CLI = process.env.BENCH_CORSCOPE_ALT_BIN;
 
 /** Memory of a live process from /proc/<pid>/status, in MiB: rss now and hwm (peak since start). */
 export function memoryOf(pid) {
@@ -100,7 +103,8 @@ export async function startTarget(kind, upstream, { logFile, nodeArgs = [], extr
     return { kind, pid: child.pid, url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
   }
   const port = await freePort();
-  const args = [...nodeArgs, CLI, '--target', upstream.url, '--port', String(port), '--log-format', 'json'];
+  if (kind === 'corscope-alt' && !ALT_CLI) throw new Error('corscope-alt needs BENCH_CORSCOPE_ALT_BIN=/path/to/bin/corscope.js');
+  const args = [...nodeArgs, kind === 'corscope-alt' ? ALT_CLI : CLI, '--target', upstream.url, '--port', String(port), '--log-format', 'json'];
   if (logFile) args.push('--log-file', logFile);
   if (kind === 'corscope-patch') args.push('--patch');
   args.push(...extraArgs);
