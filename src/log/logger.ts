@@ -108,7 +108,9 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
       base: undefined,
       timestamp: pino.stdTimeFunctions.epochTime,
     },
-    pino.multistream(streams),
+    // One destination (the usual case: a terminal, or a file with stdout to /dev/null) is written
+    // directly; multistream's per-line fan-out is only paid when there are two.
+    streams.length === 1 ? streams[0]!.stream : pino.multistream(streams),
   );
   return {
     logger,
