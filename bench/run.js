@@ -3,6 +3,7 @@
 //     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,corscope,corscope-patch]
 //     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
 //     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir] [--corscope-args='--log-level error']
+//     [--skip-latency] [--latency-targets …]  (one request at a time: what each exchange adds)
 //     [--no-pin]  (default: the proxy under test on CPU 1, autocannon and the upstream on CPU 0)
 // BENCH_CORSCOPE_BIN=/path/to/bin/corscope.js measures another build of corscope (A/B of a fix);
 // BENCH_CORSCOPE_ALT_BIN=… with --targets corscope,corscope-alt measures two builds in the same slices.
@@ -29,6 +30,8 @@ const { values: flags } = parseArgs({
     'memory-requests': { type: 'string' },
     'stream-bytes': { type: 'string' },
     'skip-throughput': { type: 'boolean', default: false },
+    'skip-latency': { type: 'boolean', default: false },
+    'latency-targets': { type: 'string', default: 'bare-keepalive,corscope,corscope-patch' },
     'skip-stream': { type: 'boolean', default: false },
     'skip-memory': { type: 'boolean', default: false },
     'stream-target': { type: 'string', default: 'corscope' },
@@ -91,6 +94,7 @@ async function startTarget(kind, up, options) {
 const upstream = await startUpstream();
 try {
   if (!flags['skip-throughput']) await throughput();
+  if (!flags['skip-latency']) results.latency = await latency();
   if (!flags['skip-stream']) results.streaming = await streaming();
   if (!flags['skip-memory']) results.memory = await memoryFlat();
 } finally {
@@ -174,6 +178,50 @@ function printTable(name, describe, rows) {
     );
   }
   console.log('');
+}
+
+/**
+ * Added latency without queueing: one connection, one request at a time, slices taken in turn. At
+ * saturation (the throughput tables) p99 is mostly time spent waiting in line, which says how fast a
+ * proxy is, not what it adds to one request. (autocannon's fixed-rate mode sends in bursts, which
+ * queue again: bare http-proxy-3 at 1000 req/s had p50 1.1 ms and p99 10.8 ms.)
+ */
+async function latency() {
+  const kinds = flags['latency-targets'].split(',');
+  const out = { connections: 1, workloads: {} };
+  for (const name of ['simple', 'pairs']) {
+    const workload = WORKLOADS[name];
+    const targets = [];
+    try {
+      for (const kind of kinds) targets.push(await startTarget(kind, upstream, { logFile: `${OUT}/logs/latency-${name}-${kind}.ndjson`, extraArgs: corscopeArgs }));
+      const times = new Map(kinds.map((k) => [k, []]));
+      for (const target of targets) await load(target.url, { requests: workload.requests, connections: 1, duration: 1 });
+      for (let round = 0; round < rounds; round++) {
+        for (let i = 0; i < targets.length; i++) {
+          const target = targets[(i + round) % targets.length];
+          const slice = await load(target.url, { requests: workload.requests, connections: 1, duration: duration / rounds });
+          times.get(target.kind).push(slice);
+        }
+      }
+      const rows = {};
+      for (const kind of kinds) {
+        const slices = times.get(kind);
+        const all = Float64Array.from(slices.flatMap((s) => Array.from(s.times))).sort();
+        rows[kind] = { p50: percentile(all, 50), p99: percentile(all, 99), p999: percentile(all, 99.9), total: all.length, errors: slices.reduce((n, s) => n + s.errors + s.timeouts, 0) };
+      }
+      const base = rows['bare-keepalive'];
+      for (const row of Object.values(rows)) row.p99OverKeepaliveMs = base ? row.p99 - base.p99 : null;
+      out.workloads[name] = rows;
+      console.log(`latency, one request at a time, ${name}: ${workload.describe}`);
+      for (const [kind, r] of Object.entries(rows)) {
+        console.log(`  ${LABELS[kind].padEnd(32)} p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  p99.9 ${r.p999.toFixed(2)} ms  p99 over keep-alive ${fmtMs(r.p99OverKeepaliveMs)}  (${r.total} responses, ${r.errors} errors)`);
+      }
+      console.log('');
+    } finally {
+      for (const target of targets) await target.stop();
+    }
+  }
+  return out;
 }
 
 /** 1 GiB up and 1 GiB down through corscope: bytes verified by SHA-256, peak RSS of corscope. */
@@ -366,6 +414,16 @@ function markdown(r) {
       lines.push(`| ${LABELS[kind]} | ${x.rps.toFixed(0)} | ${x.p50.toFixed(2)} | ${x.p99.toFixed(2)} | ${x.peakRssMiB?.toFixed(0) ?? '-'} | ${fmtRatio(x.vsBareClose)} | ${fmtRatio(x.vsBareKeepalive)} | ${fmtMs(x.p99OverKeepaliveMs)} | ${x.cpuUsPerReq.toFixed(0)} | ${x.sliceRps.min.toFixed(0)}–${x.sliceRps.max.toFixed(0)} | ${x.errors + x.timeouts} |`);
     }
     lines.push('');
+  }
+  if (r.latency) {
+    for (const [name, rows] of Object.entries(r.latency.workloads)) {
+      lines.push(`**Latency, one request at a time, ${WORKLOADS[name].describe}** (${r.latency.connections} connection, no queueing)`, '');
+      lines.push('| target | p50 ms | p99 ms | p99.9 ms | p99 over keep-alive | responses | errors |', '|---|---:|---:|---:|---:|---:|---:|');
+      for (const [kind, x] of Object.entries(rows)) {
+        lines.push(`| ${LABELS[kind]} | ${x.p50.toFixed(2)} | ${x.p99.toFixed(2)} | ${x.p999.toFixed(2)} | ${fmtMs(x.p99OverKeepaliveMs)} | ${x.total} | ${x.errors} |`);
+      }
+      lines.push('');
+    }
   }
   if (r.streaming) {
     const s = r.streaming;

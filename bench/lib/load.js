@@ -30,14 +30,16 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** One autocannon run; returns req/s, p50/p99 (ms, µs resolution), errors. */
-export async function load(url, { requests, connections, duration, amount }) {
+/** One autocannon run (saturating, or at `rate` req/s); returns req/s, p50/p99 (ms, µs resolution), errors. */
+export async function load(url, { requests, connections, duration, amount, rate }) {
   let times = new Float64Array(1 << 16);
   let n = 0;
   const instance = autocannon({
     url,
     connections,
     ...(amount ? { amount } : { duration }),
+    // A fixed rate (requests/s over all connections), below saturation: latency without queueing.
+    ...(rate ? { overallRate: rate } : {}),
     requests,
     timeout: 20,
   });
