@@ -195,7 +195,7 @@ async function latency() {
     try {
       for (const kind of kinds) targets.push(await startTarget(kind, upstream, { logFile: `${OUT}/logs/latency-${name}-${kind}.ndjson`, extraArgs: corscopeArgs }));
       const times = new Map(kinds.map((k) => [k, []]));
-      for (const target of targets) await load(target.url, { requests: workload.requests, connections: 1, duration: 1 });
+      for (const target of targets) if (warmup > 0) await load(target.url, { requests: workload.requests, connections: 1, duration: warmup });
       for (let round = 0; round < rounds; round++) {
         for (let i = 0; i < targets.length; i++) {
           const target = targets[(i + round) % targets.length];

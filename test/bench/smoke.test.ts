@@ -32,11 +32,11 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
   });
 }
 
-it('bench: one second of simple GETs and preflight + PUT pairs, direct and through corscope, no errors', { timeout: 90_000 }, async () => {
+it('bench: one second of simple GETs and preflight + PUT pairs, direct and through corscope, one at a time too, no errors', { timeout: 90_000 }, async () => {
   const { code, output } = await run([
     '--out', out,
     '--duration', '1', '--warmup', '0', '--connections', '4',
-    '--workloads', 'simple,pairs', '--targets', 'direct,corscope',
+    '--workloads', 'simple,pairs', '--targets', 'direct,corscope', '--latency-targets', 'corscope',
     '--stream-bytes', String(4 * 1024 * 1024), '--memory-requests', '400',
   ]);
   expect(code, output).toBe(0);
@@ -48,6 +48,11 @@ it('bench: one second of simple GETs and preflight + PUT pairs, direct and throu
       expect(cell.errors + cell.timeouts + cell.non2xx, `${workload} ${target}`).toBe(0);
     }
     expect(results.throughput[workload].corscope.peakRssMiB).toBeGreaterThan(0);
+  }
+  for (const workload of ['simple', 'pairs']) {
+    const one = results.latency.workloads[workload].corscope;
+    expect(one.total, `latency ${workload}`).toBeGreaterThan(0);
+    expect(one.errors, `latency ${workload}`).toBe(0);
   }
   expect(results.streaming.upload.ok).toBe(true);
   expect(results.streaming.download.ok).toBe(true);
