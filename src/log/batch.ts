@@ -1,14 +1,16 @@
 /**
- * A log destination that writes once per event-loop turn: `write` only queues the line, and one
- * `setImmediate` hands everything queued in that turn to the sink as ONE synchronous write. A busy
- * proxy logging dozens of exchanges per turn makes one write syscall, not one per line, and no
- * thread-pool round trip; a developer clicking sees each line on the next turn, never after a timer.
+ * A log destination that writes once per event-loop turn: `write` only encodes the line into a
+ * buffer, and one `setImmediate` hands everything queued in that turn to the sink as ONE synchronous
+ * write. A busy proxy logging dozens of exchanges per turn makes one write syscall, not one per line,
+ * and no thread-pool round trip; a developer clicking sees each line on the next turn, never after a
+ * timer.
  */
 import { pino } from 'pino';
 
 /** Where a batch goes, one call per flush. `write` may throw: sonic-boom in sync mode does (EPIPE). */
 export interface BatchSink {
-  write(batch: string): void;
+  /** Writes all of `bytes` before returning: the buffer is reused for the next batch. */
+  write(bytes: Uint8Array): void;
   /** Ends the sink; resolves once everything written is on disk and the descriptor closed. */
   end(): Promise<void>;
   /** Gives the sink up after a failed write: never written again, closed without a retry. */
@@ -25,10 +27,12 @@ export interface BatchDestination {
 }
 
 /**
- * A batch past this many characters is written at once, in the middle of the turn: a burst keeps at
- * most this much queued. Characters, not bytes: free to count, and close enough for a memory bound.
+ * The batch buffer, in bytes: a line that does not fit any more sends what is queued first, in the
+ * middle of the turn, so a burst never holds more than this. Allocated once per destination and
+ * reused: each line is encoded straight into it (no joined string, no Buffer per line: ~5 KB less
+ * garbage per 3 KB record), and its pages stay mapped (fresh batches past 128 KiB page-faulted).
  */
-export const BATCH_LIMIT = 1 << 20;
+export const BATCH_LIMIT = 256 * 1024;
 
 /** Destinations not yet ended: a `process.exit()` (second Ctrl-C) or a fatal exception still writes them. */
 const unended = new Set<BatchDestination>();
@@ -41,25 +45,25 @@ const flushUnended = (): void => {
  *   (a full disk must not pile them up on the heap) and the proxy keeps running.
  */
 export function createBatchDestination(sink: BatchSink, onError: (err: Error) => void, limit = BATCH_LIMIT): BatchDestination {
-  // Array + one join, not `+=`: a rope must be flattened before the encode (3 KB lines, 20/batch: 23.8 vs 32.5 µs).
-  let pending: string[] = [];
-  let size = 0;
+  const buffer = Buffer.allocUnsafe(limit);
+  let used = 0;
   let scheduled = false;
   let failed = false;
   let ending: Promise<void> | undefined;
 
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    const batch = pending.length === 1 ? pending[0]! : pending.join('');
-    pending = [];
-    size = 0;
-    if (failed) return;
+  const send = (bytes: Uint8Array): void => {
     try {
-      sink.write(batch);
+      sink.write(bytes);
     } catch (err) {
       failed = true;
       onError(err instanceof Error ? err : new Error(String(err)));
     }
+  };
+  const flush = (): void => {
+    if (used === 0) return;
+    const bytes = buffer.subarray(0, used);
+    used = 0;
+    if (!failed) send(bytes);
   };
   const onTurnEnd = (): void => {
     scheduled = false;
@@ -69,10 +73,18 @@ export function createBatchDestination(sink: BatchSink, onError: (err: Error) =>
   const destination: BatchDestination = {
     write(line: string): void {
       if (failed || ending) return;
-      pending.push(line);
-      size += line.length;
-      if (size > limit) flush();
-      else if (!scheduled) {
+      // A UTF-16 unit is at most 3 bytes of UTF-8: measure exactly only when that bound says no.
+      if (used + line.length * 3 > limit) {
+        const size = Buffer.byteLength(line);
+        if (used + size > limit) flush();
+        if (size > limit) {
+          // Larger than a whole batch (a huge debug record): on its own, after what came before.
+          if (!failed) send(Buffer.from(line));
+          return;
+        }
+      }
+      used += buffer.write(line, used);
+      if (!scheduled) {
         scheduled = true;
         setImmediate(onTurnEnd);
       }
@@ -117,16 +129,18 @@ export function openBatchDestination(dest: number | string, onError: (err: Error
 type Boom = ReturnType<typeof pino.destination>;
 
 function sonicSink(dest: number | string): BatchSink {
-  // Buffer mode: the batch is encoded once here. In utf8 mode sonic-boom measures the string, the
-  // write encodes it, then it encodes it again to slice off the written part (20 lines: 29 → 17 µs).
+  // Buffer mode: the batch arrives encoded. In utf8 mode sonic-boom measures the string, the write
+  // encodes it, then it encodes it again to slice off the written part (20 lines: 29 → 17 µs).
+  // In sync mode a write is done (partial writes looped, EAGAIN slept on) when `write` returns, so
+  // sonic-boom holds no reference to the batch buffer afterwards.
   const boom: Boom = pino.destination({ dest, sync: true, mkdir: true, contentMode: 'buffer' });
   // With a listener, sonic-boom emits a failed write's error instead of throwing it (and pino's own
   // listener turns EPIPE into silence): keep the first, and throw it from `write` ourselves.
   let error: Error | undefined;
   boom.on('error', (err: Error) => (error ??= err));
   return {
-    write(batch: string): void {
-      boom.write(Buffer.from(batch) as unknown as string);
+    write(bytes: Uint8Array): void {
+      boom.write(bytes as unknown as string);
       if (error) throw error;
     },
     end: () =>

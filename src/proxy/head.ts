@@ -16,23 +16,35 @@ const HOP_BY_HOP = new Set([
 ]);
 
 export function stripHopByHop(lines: readonly HeaderLine[]): HeaderLine[] {
+  const listed = connectionListed(lines);
+  return lines.filter(([name]) => isEndToEnd(name, listed));
+}
+
+/**
+ * The head as `res.writeHead` takes it verbatim, `[name, value, name, value, …]`, hop-by-hop lines
+ * dropped: one pass and one array per response (the proxy's hot path).
+ */
+export function wireHead(lines: readonly HeaderLine[]): string[] {
+  const listed = connectionListed(lines);
+  const flat: string[] = [];
+  for (const [name, value] of lines) if (isEndToEnd(name, listed)) flat.push(name, value);
+  return flat;
+}
+
+/** Names a `Connection` line lists are hop-by-hop too (RFC 9110 §7.6.1). */
+function connectionListed(lines: readonly HeaderLine[]): Set<string> | undefined {
   let listed: Set<string> | undefined;
   for (const [name, value] of lines) {
-    if (name.toLowerCase() !== 'connection') continue;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
     listed ??= new Set();
     for (const token of value.split(',')) listed.add(token.trim().toLowerCase());
   }
-  return lines.filter(([name]) => {
-    const lower = name.toLowerCase();
-    return !HOP_BY_HOP.has(lower) && !listed?.has(lower);
-  });
+  return listed;
 }
 
-/** Lines -> `[name, value, name, value, …]`, the form `res.writeHead` keeps verbatim. */
-export function flatten(lines: readonly HeaderLine[]): string[] {
-  const flat: string[] = [];
-  for (const [name, value] of lines) flat.push(name, value);
-  return flat;
+function isEndToEnd(name: string, listed: Set<string> | undefined): boolean {
+  const lower = name.toLowerCase();
+  return !HOP_BY_HOP.has(lower) && !listed?.has(lower);
 }
 
 export interface LocationRewrite {

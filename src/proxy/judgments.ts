@@ -59,15 +59,17 @@ export class JudgmentCache {
 }
 
 /**
- * Everything the engine reads, as one string: header names cannot hold `:` or a newline and
- * values cannot hold a newline, so distinct inputs give distinct keys.
+ * Everything the engine reads, as one string: every field on a line of its own (header names and
+ * values cannot hold a newline), the number of request lines up front so the request and response
+ * lines cannot trade places. One `join` builds it flat: concatenating line by line made a rope of
+ * ~40 pieces that the Map lookup then flattened again (2.2 KB of garbage per exchange).
  */
 export function judgmentKey(stage: Stage, request: RequestSnapshot, response: ResponseSnapshot, context: ExchangeContext): string {
-  let key = `${stage} ${response.status} ${request.method} ${request.url}\n`;
-  for (const [name, value] of request.headers) key += `${name}:${value}\n`;
-  key += '\n';
-  for (const [name, value] of response.headers) key += `${name}:${value}\n`;
-  return `${key}\n${JSON.stringify(context)}`;
+  const parts: string[] = [stage, String(response.status), request.method, String(request.headers.length), request.url];
+  for (const [name, value] of request.headers) parts.push(name, value);
+  for (const [name, value] of response.headers) parts.push(name, value);
+  parts.push(JSON.stringify(context));
+  return parts.join('\n');
 }
 
 export function deepFreeze<T>(value: T): T {

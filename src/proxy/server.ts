@@ -12,7 +12,7 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
-import { bodiless, flatten, rewriteLocation, stripHopByHop } from './head.js';
+import { bodiless, rewriteLocation, wireHead } from './head.js';
 import { handleClientError } from './client-error.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
@@ -182,7 +182,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     body: string | null,
   ): boolean {
     try {
-      const flat = flatten(stripHopByHop(head.headers));
+      const flat = wireHead(head.headers);
       if (statusMessage) res.writeHead(head.status, statusMessage, flat);
       else res.writeHead(head.status, flat);
     } catch (err) {

@@ -31,10 +31,11 @@ function fakeSink(fail?: Error) {
   const events: string[] = [];
   const writes: string[] = [];
   const sink: BatchSink = {
-    write(batch) {
+    write(bytes) {
       events.push('write');
       if (fail) throw fail;
-      writes.push(batch);
+      // The destination reuses its buffer: keep a copy, as a real sink has written it by now.
+      writes.push(Buffer.from(bytes).toString());
     },
     end: async () => void events.push('end'),
     abandon: () => void events.push('abandon'),
@@ -71,19 +72,54 @@ describe('batching', () => {
     await destination.end();
   });
 
-  it('a burst past 1 MiB in one turn is written at once, the rest of the turn on the next', async () => {
+  it('a burst that fills the buffer in one turn: the full buffer goes out at once, the rest of the turn on the next', async () => {
     const { sink, writes } = fakeSink();
     const destination = createBatchDestination(sink, () => undefined);
     const big = Array.from({ length: 16 }, (_, i) => String(i % 10).repeat(BATCH_LIMIT / 16 - 1) + '\n');
     expect(big.join('')).toHaveLength(BATCH_LIMIT);
     for (const l of big) destination.write(l);
-    expect(writes).toEqual([]); // exactly 1 MiB is not past it
+    expect(writes).toEqual([]); // exactly full is not past it
     destination.write(line(16));
-    expect(writes).toEqual([big.join('') + line(16)]);
+    expect(writes).toEqual([big.join('')]);
     destination.write(line(17));
     expect(writes).toHaveLength(1);
     await nextTurn();
-    expect(writes).toEqual([big.join('') + line(16), line(17)]);
+    expect(writes).toEqual([big.join(''), line(16) + line(17)]);
+    await destination.end();
+  });
+
+  it('the buffer counts bytes, not characters: multi-byte lines are cut where they would overflow', async () => {
+    const { sink, writes } = fakeSink();
+    const destination = createBatchDestination(sink, () => undefined, 64);
+    const wide = `{"s":"${'é'.repeat(10)}"}\n`; // 30 bytes, 19 characters
+    for (let i = 0; i < 3; i++) destination.write(wide);
+    expect(writes).toEqual([wide + wide]);
+    await nextTurn();
+    expect(writes).toEqual([wide + wide, wide]);
+    await destination.end();
+  });
+
+  it('a line larger than the whole buffer goes out on its own, after what was queued before it', async () => {
+    const { sink, writes } = fakeSink();
+    const destination = createBatchDestination(sink, () => undefined, 64);
+    const huge = line(2, 200);
+    destination.write(line(1));
+    destination.write(huge);
+    expect(writes).toEqual([line(1), huge]);
+    destination.write(line(3));
+    await nextTurn();
+    expect(writes).toEqual([line(1), huge, line(3)]);
+    await destination.end();
+  });
+
+  it('the reused buffer never leaks one batch into the next', async () => {
+    const { sink, writes } = fakeSink();
+    const destination = createBatchDestination(sink, () => undefined, 64);
+    destination.write(line(1, 40));
+    await nextTurn();
+    destination.write(line(2));
+    await nextTurn();
+    expect(writes).toEqual([line(1, 40), line(2)]);
     await destination.end();
   });
 
@@ -156,7 +192,7 @@ describe('a failing sink', () => {
 });
 
 describe('through createLogger', () => {
-  it('a real log file holds every line after close(): one turn, a >1 MiB burst, separate turns', async () => {
+  it('a real log file holds every line after close(): one turn, a burst of several buffers, separate turns', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'corscope-batch-')), 'nested', 'log.ndjson');
     const log = createLogger({ format: 'json', level: 'info', file, stdout: { write: () => true, isTTY: false } });
     for (let i = 0; i < 10; i++) log.logger.info({ i });
