@@ -3,7 +3,11 @@
 // Runs the CLI with --cpu-prof against the bench upstream, then prints where the samples went:
 // self time by function (corscope's own code mapped back to src/*.ts:line), and inclusive time of
 // the stages of an exchange (judge, record, pino, http-proxy-3, Node's http).
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+//
+// `--alloc [--requests n]`: bytes allocated per request instead, by allocation site (V8's sampling
+// heap profiler, freed objects included). On a noisy machine this is the steady number: timings of
+// one build swing by ±30 % from run to run, its allocation per request by about 1 %.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +27,15 @@ const { values: flags } = parseArgs({
     top: { type: 'string', default: '25' },
     analyze: { type: 'string' },
     callers: { type: 'string', default: 'writev,writeLatin1String,writeUtf8String,(garbage collector)' },
+    alloc: { type: 'boolean', default: false },
+    requests: { type: 'string', default: '20000' },
   },
 });
+
+if (flags.alloc) {
+  await allocation();
+  process.exit(0);
+}
 
 let file = flags.analyze;
 if (!file) {
@@ -116,6 +127,63 @@ function analyze(path, top) {
   }
   console.log('\ninclusive time by stage:');
   for (const [s, t] of [...stages].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(t)}  ${s}`);
+}
+
+/** `--alloc`: warm up, sample allocations over a fixed number of requests, print bytes per request. */
+async function allocation() {
+  const dir = `${ROOT}bench/out/prof`;
+  mkdirSync(dir, { recursive: true });
+  const out = `${dir}/alloc.heapprofile`;
+  rmSync(out, { force: true });
+  process.env.BENCH_HEAP_OUT = out;
+  const upstream = await startUpstream();
+  const kind = flags.target ?? (flags.patch ? 'corscope-patch' : 'corscope');
+  const target = await startTarget(kind, upstream, {
+    logFile: `${ROOT}bench/out/logs/profile.ndjson`,
+    nodeArgs: ['--import', fileURLToPath(new URL('./lib/heap-sampler.js', import.meta.url))],
+    extraArgs: kind.startsWith('corscope') ? ['--log-level', flags['log-level']] : [],
+  });
+  const { requests } = WORKLOADS[flags.workload];
+  const connections = Number(flags.connections);
+  try {
+    await load(target.url, { requests, connections, duration: 2 });
+    process.kill(target.pid, 'SIGUSR1');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const r = await load(target.url, { requests, connections, amount: Number(flags.requests) });
+    process.kill(target.pid, 'SIGUSR2');
+    for (let waited = 0; !existsSync(out); waited += 50) {
+      if (waited > 20_000) throw new Error(`no heap profile from ${kind} after 20 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const profile = JSON.parse(readFileSync(out, 'utf8'));
+    const maps = new Map();
+    const bySite = new Map();
+    let total = 0;
+    let own = 0;
+    const walk = (node) => {
+      if (node.selfSize > 0) {
+        const k = where(node.callFrame, maps);
+        total += node.selfSize;
+        if (k.own) own += node.selfSize;
+        const site = bySite.get(k.label) ?? { k, bytes: 0 };
+        site.bytes += node.selfSize;
+        bySite.set(k.label, site);
+      }
+      for (const child of node.children) walk(child);
+    };
+    walk(profile.head);
+    const perRequest = (bytes) => `${(bytes / r.total).toFixed(0).padStart(6)} B`;
+    console.log(`${kind}, ${flags.workload}: ${r.total} requests, ${r.errors} errors`);
+    console.log(`allocated per request: ${(total / r.total / 1024).toFixed(1)} KiB, of which corscope's own code ${(own / r.total / 1024).toFixed(1)} KiB\n`);
+    const sites = [...bySite.values()].sort((a, b) => b.bytes - a.bytes);
+    console.log('top allocation sites:');
+    for (const { k, bytes } of sites.slice(0, Number(flags.top))) console.log(`  ${perRequest(bytes)}  ${k.label}`);
+    console.log("\ncorscope's own code (src, via source maps):");
+    for (const { k, bytes } of sites.filter((x) => x.k.own).slice(0, Number(flags.top))) console.log(`  ${perRequest(bytes)}  ${k.label}`);
+  } finally {
+    await target.stop();
+    await upstream.stop();
+  }
 }
 
 /** Which stage of an exchange a frame belongs to (a sample counts once per stage). */
