@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { load, WORKLOADS } from './lib/load.js';
 import { ROOT, startTarget, startUpstream } from './lib/procs.js';
 
-const { values: flags } = parseArgs({
+const { values: flags } = parseFlags({
   options: {
     workload: { type: 'string', default: 'simple' },
     duration: { type: 'string', default: '10' },
@@ -222,4 +222,14 @@ function where(frame, maps) {
   }
   const short = path.includes('/node_modules/') ? path.slice(path.lastIndexOf('/node_modules/') + 14) : path;
   return { label: `${name} ${short}:${lineNumber + 1}`, own: false };
+}
+
+/** parseArgs, with a bad flag reported in one line (exit 2) instead of a stack trace. */
+function parseFlags(config) {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    console.error(`${err.message}; see the usage at the top of ${new URL(import.meta.url).pathname.split('/').slice(-2).join('/')}`);
+    process.exit(2);
+  }
 }

@@ -17,7 +17,7 @@ import { chunkStream } from './lib/data.js';
 import { load, ORIGIN, percentile, WORKLOADS } from './lib/load.js';
 import { cpuMsOf, memoryOf, pinTo, ROOT, startTarget as start, startUpstream } from './lib/procs.js';
 
-const { values: flags } = parseArgs({
+const { values: flags } = parseFlags({
   allowNegative: true,
   options: {
     quick: { type: 'boolean', default: false },
@@ -39,8 +39,16 @@ const { values: flags } = parseArgs({
     'corscope-args': { type: 'string', default: '' },
     // The proxy under test on CPU 1, everything else (load generator, upstream) on CPU 0.
     pin: { type: 'boolean', default: os.availableParallelism() >= 2 },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (flags.help) {
+  // The usage is this file's opening comment.
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  const usage = lines.slice(0, lines.findIndex((l) => !l.startsWith('//')));
+  console.log(usage.map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
 const quick = flags.quick;
 const duration = Number(flags.duration ?? (quick ? 3 : 10));
 const warmup = Number(flags.warmup ?? (quick ? 1 : 2));
@@ -435,4 +443,14 @@ function markdown(r) {
     lines.push(`**Memory over ${m.requests} requests**, each with a new Origin and URL (preflight, PUT, redirect, follow): RSS ${m.samples.map((s) => `${s.rss.toFixed(0)}`).join(' → ')} MiB (after ${m.samples.map((s) => s.requests).join(' / ')} requests); peak ${m.samples.at(-1).hwm.toFixed(0)} MiB; ${m.records.cors} records logged, ${m.errors} errors.`, '');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** parseArgs, with a bad flag reported in one line (exit 2) instead of a stack trace. */
+function parseFlags(config) {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    console.error(`${err.message}; see the usage at the top of ${new URL(import.meta.url).pathname.split('/').slice(-2).join('/')}`);
+    process.exit(2);
+  }
 }
