@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { SourceMap } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from './lib/flags.js';
 import { load, WORKLOADS } from './lib/load.js';
 import { ROOT, startTarget, startUpstream } from './lib/procs.js';
 
@@ -30,7 +30,7 @@ const { values: flags } = parseFlags({
     alloc: { type: 'boolean', default: false },
     requests: { type: 'string', default: '20000' },
   },
-});
+}, import.meta.url);
 
 if (flags.alloc) {
   await allocation();
@@ -222,14 +222,4 @@ function where(frame, maps) {
   }
   const short = path.includes('/node_modules/') ? path.slice(path.lastIndexOf('/node_modules/') + 14) : path;
   return { label: `${name} ${short}:${lineNumber + 1}`, own: false };
-}
-
-/** parseArgs, with a bad flag reported in one line (exit 2) instead of a stack trace. */
-function parseFlags(config) {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    console.error(`${err.message}; see the usage at the top of ${new URL(import.meta.url).pathname.split('/').slice(-2).join('/')}`);
-    process.exit(2);
-  }
 }

@@ -12,8 +12,8 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, createReadStr
 import http from 'node:http';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { chunkStream } from './lib/data.js';
+import { parseFlags } from './lib/flags.js';
 import { load, ORIGIN, percentile, WORKLOADS } from './lib/load.js';
 import { cpuMsOf, memoryOf, pinTo, ROOT, startTarget as start, startUpstream } from './lib/procs.js';
 
@@ -41,7 +41,7 @@ const { values: flags } = parseFlags({
     pin: { type: 'boolean', default: os.availableParallelism() >= 2 },
     help: { type: 'boolean', short: 'h', default: false },
   },
-});
+}, import.meta.url);
 if (flags.help) {
   // The usage is this file's opening comment.
   const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
@@ -443,14 +443,4 @@ function markdown(r) {
     lines.push(`**Memory over ${m.requests} requests**, each with a new Origin and URL (preflight, PUT, redirect, follow): RSS ${m.samples.map((s) => `${s.rss.toFixed(0)}`).join(' → ')} MiB (after ${m.samples.map((s) => s.requests).join(' / ')} requests); peak ${m.samples.at(-1).hwm.toFixed(0)} MiB; ${m.records.cors} records logged, ${m.errors} errors.`, '');
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** parseArgs, with a bad flag reported in one line (exit 2) instead of a stack trace. */
-function parseFlags(config) {
-  try {
-    return parseArgs(config);
-  } catch (err) {
-    console.error(`${err.message}; see the usage at the top of ${new URL(import.meta.url).pathname.split('/').slice(-2).join('/')}`);
-    process.exit(2);
-  }
 }
