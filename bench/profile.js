@@ -4,6 +4,7 @@
 // self time by function (corscope's own code mapped back to src/*.ts:line), and inclusive time of
 // the stages of an exchange (judge, record, pino, http-proxy-3, Node's http).
 //
+// `--out dir` (default bench/out) holds the profile and the log.
 // `--alloc [--requests n]`: bytes allocated per request instead, by allocation site (V8's sampling
 // heap profiler, freed objects included). On a noisy machine this is the steady number: timings of
 // one build swing by ±30 % from run to run, its allocation per request by about 1 %.
@@ -29,8 +30,10 @@ const { values: flags } = parseFlags({
     callers: { type: 'string', default: 'writev,writeLatin1String,writeUtf8String,(garbage collector)' },
     alloc: { type: 'boolean', default: false },
     requests: { type: 'string', default: '20000' },
+    out: { type: 'string' },
   },
 }, import.meta.url);
+const OUT = flags.out ?? `${ROOT}bench/out`;
 
 if (flags.alloc) {
   await allocation();
@@ -39,12 +42,12 @@ if (flags.alloc) {
 
 let file = flags.analyze;
 if (!file) {
-  const dir = `${ROOT}bench/out/prof`;
+  const dir = `${OUT}/prof`;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const upstream = await startUpstream();
   const target = await startTarget(flags.target ?? (flags.patch ? 'corscope-patch' : 'corscope'), upstream, {
-    logFile: `${ROOT}bench/out/logs/profile.ndjson`,
+    logFile: `${OUT}/logs/profile.ndjson`,
     nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
     extraArgs: ['--log-level', flags['log-level']],
   });
@@ -131,7 +134,7 @@ function analyze(path, top) {
 
 /** `--alloc`: warm up, sample allocations over a fixed number of requests, print bytes per request. */
 async function allocation() {
-  const dir = `${ROOT}bench/out/prof`;
+  const dir = `${OUT}/prof`;
   mkdirSync(dir, { recursive: true });
   const out = `${dir}/alloc.heapprofile`;
   rmSync(out, { force: true });
@@ -139,7 +142,7 @@ async function allocation() {
   const upstream = await startUpstream();
   const kind = flags.target ?? (flags.patch ? 'corscope-patch' : 'corscope');
   const target = await startTarget(kind, upstream, {
-    logFile: `${ROOT}bench/out/logs/profile.ndjson`,
+    logFile: `${OUT}/logs/profile.ndjson`,
     nodeArgs: ['--import', fileURLToPath(new URL('./lib/heap-sampler.js', import.meta.url))],
     extraArgs: kind.startsWith('corscope') ? ['--log-level', flags['log-level']] : [],
   });

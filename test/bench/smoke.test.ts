@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 
 const runner = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
+const profiler = fileURLToPath(new URL('../../bench/profile.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'corscope-bench-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -23,9 +24,9 @@ interface Cell {
   peakRssMiB: number | null;
 }
 
-function run(args: string[]): Promise<{ code: number | null; output: string }> {
+function run(args: string[], script = runner): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [runner, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -60,4 +61,20 @@ it('bench: one second of simple GETs and preflight + PUT pairs, direct and throu
   expect(results.memory.errors).toBe(0);
   expect(results.memory.records.cors).toBe(results.memory.requests + results.memory.warmupRequests);
   expect(readFileSync(join(out, 'results.md'), 'utf8')).toContain('corscope (judge + NDJSON file)');
+});
+
+it('profile.js: a CPU profile and an allocation profile of corscope, mapped back to src/', { timeout: 90_000 }, async () => {
+  const cpu = await run(['--out', out, '--workload', 'pairs', '--duration', '1', '--connections', '4'], profiler);
+  expect(cpu.code, cpu.output).toBe(0);
+  expect(cpu.output).toMatch(/pairs: \d+ req\/s under the profiler \(\d+ requests\), p99 [\d.]+ ms, 0 errors/);
+  expect(cpu.output).toContain('inclusive time by stage:');
+  expect(cpu.output).toMatch(/ src\/proxy\/server\.ts:\d+/);
+
+  const alloc = await run(['--out', out, '--alloc', '--workload', 'pairs', '--requests', '2000', '--connections', '4'], profiler);
+  expect(alloc.code, alloc.output).toBe(0);
+  expect(alloc.output).toContain('corscope, pairs: 2000 requests, 0 errors');
+  const [, total, own] = /allocated per request: ([\d.]+) KiB, of which corscope's own code ([\d.]+) KiB/.exec(alloc.output) ?? [];
+  expect(Number(total)).toBeGreaterThan(Number(own));
+  expect(Number(own)).toBeGreaterThan(0);
+  expect(alloc.output).toMatch(/ B {2}\S+ src\/proxy\/\w+\.ts:\d+/);
 });
