@@ -1,6 +1,6 @@
 // corscope's benchmark (issue 7). `npm run bench` builds, then runs this; numbers in bench/RESULTS.md.
 //   node bench/run.js [--quick] [--duration s] [--warmup s] [--rounds n] [--connections n]
-//     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,corscope,corscope-patch]
+//     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,node-floor,corscope,corscope-patch]
 //     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
 //     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir] [--corscope-args='--log-level error']
 //     [--skip-latency] [--latency-targets …]  (one request at a time: what each exchange adds)
@@ -26,7 +26,7 @@ const { values: flags } = parseFlags({
     connections: { type: 'string', default: '32' },
     rounds: { type: 'string' },
     workloads: { type: 'string', default: 'simple,pairs,big' },
-    targets: { type: 'string', default: 'direct,bare-close,bare-keepalive,corscope,corscope-patch' },
+    targets: { type: 'string', default: 'direct,bare-close,bare-keepalive,node-floor,corscope,corscope-patch' },
     'memory-requests': { type: 'string' },
     'stream-bytes': { type: 'string' },
     'skip-throughput': { type: 'boolean', default: false },
@@ -64,6 +64,7 @@ const LABELS = {
   direct: 'direct to upstream',
   'bare-close': 'http-proxy-3, new conn/request',
   'bare-keepalive': 'http-proxy-3, keep-alive agent',
+  'node-floor': 'Node http alone (the floor)',
   corscope: 'corscope (judge + NDJSON file)',
   'corscope-patch': 'corscope --patch',
   'corscope-alt': 'corscope, BENCH_CORSCOPE_ALT_BIN',

@@ -93,13 +93,18 @@ export async function startUpstream() {
 
 /**
  * One target of the comparison. `direct` is the upstream itself (no process of its own);
- * `bare-close`/`bare-keepalive` are http-proxy-3 alone; `corscope`/`corscope-patch` the CLI as a
+ * `bare-close`/`bare-keepalive` are http-proxy-3 alone; `node-floor` Node's http alone (floor.js);
+ * `corscope`/`corscope-patch` the CLI as a
  * user runs it, NDJSON to a log file (stdout, also NDJSON, to /dev/null).
  */
 export async function startTarget(kind, upstream, { logFile, nodeArgs = [], extraArgs = [] } = {}) {
   if (kind === 'direct') return { kind, pid: undefined, url: upstream.url, stop: async () => undefined };
   if (kind === 'bare-close' || kind === 'bare-keepalive') {
     const { child, port } = await forked('./bare.js', [upstream.url, kind === 'bare-keepalive' ? 'keepalive' : 'close'], nodeArgs);
+    return { kind, pid: child.pid, url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
+  }
+  if (kind === 'node-floor') {
+    const { child, port } = await forked('./floor.js', [upstream.url], nodeArgs);
     return { kind, pid: child.pid, url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
   }
   const port = await freePort();
