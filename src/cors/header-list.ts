@@ -19,14 +19,30 @@ function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-/** Every value of `name` (case-insensitive), trimmed, in wire order. */
+/** Every value of `name` (ASCII case-insensitive, as Chrome compares names), trimmed, in wire order. */
 export function headerValues(headers: readonly HeaderLine[], name: string): string[] {
   const wanted = name.toLowerCase();
   const values: string[] = [];
   for (const [n, v] of headers) {
-    if (n.length === wanted.length && n.toLowerCase() === wanted) values.push(trimOws(v));
+    if (sameName(n, wanted)) values.push(trimOws(v));
   }
   return values;
+}
+
+/**
+ * `name` equals `lower` (already lower case) up to ASCII case, like Chromium's
+ * `EqualsCaseInsensitiveASCII`: no lower-cased copy per line and per scan, and no Unicode folding
+ * (`toLowerCase` would let the Kelvin sign U+212A stand for `k`).
+ */
+export function sameName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  if (name === lower) return true;
+  for (let i = 0; i < name.length; i++) {
+    let code = name.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) code |= 0x20;
+    if (code !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** The normalized value Chrome reads (lines joined with ", "), or null when the header is absent. */

@@ -4,11 +4,26 @@
 
 /** The serialized origin of an absolute URL (`scheme://host[:port]`), or null when it has none. */
 export function urlOrigin(url: string): string | null {
+  const known = ORIGINS.get(url);
+  if (known !== undefined) return known;
   const parsed = safeUrl(url);
-  if (parsed === null) return null;
-  const origin = parsed.origin;
-  return origin === 'null' ? null : origin;
+  const origin = parsed === null || parsed.origin === 'null' ? null : parsed.origin;
+  if (url.length <= MAX_REMEMBERED_URL) {
+    if (ORIGINS.size >= REMEMBERED_URLS) ORIGINS.delete(ORIGINS.keys().next().value!);
+    ORIGINS.set(url, origin);
+  }
+  return origin;
 }
+
+/**
+ * The origins of the last URLs asked about: every request a proxy judges asks for its own URL's
+ * origin (is it same-origin?), a page asks for the same few URLs again and again, and a WHATWG URL
+ * parse is the costliest step of classifying a request. Bounded in count and key length; the
+ * oldest entry goes first. A pure memo: the answer for a URL never changes.
+ */
+const ORIGINS = new Map<string, string | null>();
+const REMEMBERED_URLS = 512;
+const MAX_REMEMBERED_URL = 2048;
 
 export function safeUrl(url: string): URL | null {
   try {

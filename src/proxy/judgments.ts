@@ -17,6 +17,8 @@ export interface Judgment {
   readonly fields: JudgedFields;
   readonly msg: string;
   readonly level: 'error' | 'warn' | 'info' | 'debug';
+  /** The response echoes the request's Origin and allows credentials (what the echo memory keeps). */
+  readonly echoesCredentials: boolean;
   /** How many times it was reused. */
   repeats: number;
   /** A pino child with `fields` serialized once; made on the first repeat (a one-off never pays for it). */

@@ -105,7 +105,8 @@ export function conclude(
   let judgment: Judgment | undefined;
   if (key !== undefined) {
     const fields = deepFreeze(judgedFields(record));
-    judgment = { verdict, status, headers, fields, msg: record.msg, level: levelFor(record), repeats: 0 };
+    const echoesCredentials = session.origin !== null && echoedWithCredentials(response.headers, session.origin);
+    judgment = { verdict, status, headers, fields, msg: record.msg, level: levelFor(record), echoesCredentials, repeats: 0 };
     memory.judgments.set(key, judgment);
   }
   return finish(session, verdict, response, headers, options, memory, { status, headers: [...headers], record, ...(judgment ? { judgment } : {}) });
@@ -135,7 +136,7 @@ function finish(
   memory: Memory,
   outcome: Outcome,
 ): Outcome {
-  remember(session, verdict, response, memory, outcome.record);
+  remember(session, verdict, response, memory, outcome.record, outcome.judgment?.echoesCredentials);
   if (options.logger?.isLevelEnabled('debug')) withHeaders(outcome.record, session.request.headers, sent, options.logSecrets);
   return outcome;
 }
@@ -172,7 +173,18 @@ function elapsed(session: Session): number {
   return Math.round((performance.now() - session.start) * 10) / 10;
 }
 
-function remember(session: Session, verdict: Verdict, response: ResponseSnapshot, memory: Memory, record: ExchangeRecord): void {
+/**
+ * Pairing (a preflight that passed announces its actual request) and echoed origins (issue 3's
+ * "otherOriginsEchoed"). `echoesCredentials`, when the judgment cache knows it, spares the scans.
+ */
+function remember(
+  session: Session,
+  verdict: Verdict,
+  response: ResponseSnapshot,
+  memory: Memory,
+  record: ExchangeRecord,
+  echoesCredentials?: boolean,
+): void {
   if (!session.cors || !session.origin) return;
   if (session.stage === 'preflight' && (verdict.verdict !== 'blocked' || record.patched)) {
     const method = firstValue(session.request.headers, 'access-control-request-method') ?? '';
@@ -180,6 +192,10 @@ function remember(session: Session, verdict: Verdict, response: ResponseSnapshot
     memory.pairing.remember(session.origin, session.request.url, method, session.id, requestId, verdict.maxAgeSeconds);
     record.request = requestId;
   }
-  const echoed = normalizedHeader(response.headers, 'access-control-allow-origin') === session.origin;
-  if (echoed && normalizedHeader(response.headers, 'access-control-allow-credentials') === 'true') memory.echoes.add(session.origin);
+  if (echoesCredentials ?? echoedWithCredentials(response.headers, session.origin)) memory.echoes.add(session.origin);
+}
+
+/** The response echoes `origin` in Access-Control-Allow-Origin and allows credentials. */
+function echoedWithCredentials(headers: readonly HeaderLine[], origin: string): boolean {
+  return normalizedHeader(headers, 'access-control-allow-origin') === origin && normalizedHeader(headers, 'access-control-allow-credentials') === 'true';
 }

@@ -7,6 +7,9 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot } from '../../src/cors/types.js';
 import { JudgmentCache, judgmentKey, type Judgment } from '../../src/proxy/judgments.js';
+import { resolveOptions } from '../../src/proxy/options.js';
+import { EchoMemory, PreflightPairing, RedirectMemory } from '../../src/proxy/pairing.js';
+import { conclude, startSession, type Memory } from '../../src/proxy/session.js';
 import { corsHeaders, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
 
 const PAGE = 'http://localhost:5173';
@@ -166,5 +169,30 @@ describe('repeated exchanges through the proxy', () => {
     }).toThrow(TypeError);
     await send(proxy.port, { path: '/f', headers: corsHeaders(PAGE) });
     expect(proxy.records[1]!.findings).toEqual(record!.findings);
+  });
+});
+
+describe('what a repeat still remembers', () => {
+  it('an echoed, credentialed origin is added to the echo memory on every exchange, repeats included', () => {
+    const added: string[] = [];
+    const echoes = new EchoMemory();
+    const original = echoes.add.bind(echoes);
+    echoes.add = (origin: string) => {
+      added.push(origin);
+      original(origin);
+    };
+    let id = 0;
+    const memory: Memory = { pairing: new PreflightPairing(), redirects: new RedirectMemory(), echoes, judgments: new JudgmentCache(), nextId: () => String(++id) };
+    const options = resolveOptions({ target: 'http://127.0.0.1:3000' });
+    const request: RequestSnapshot = { method: 'GET', url: 'http://localhost:8081/me', headers: [['Origin', PAGE], ['Sec-Fetch-Mode', 'cors']] };
+    const echoing: ResponseSnapshot = { status: 200, headers: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true']] };
+    const star: ResponseSnapshot = { status: 200, headers: [['Access-Control-Allow-Origin', '*']] };
+    const repeats = [echoing, echoing, echoing, star, star].map((response) => {
+      const outcome = conclude(startSession(request, 'http://localhost:8081', options, memory), response, options, memory);
+      return outcome.judgment?.repeats;
+    });
+    // Judged twice (first sight of each response), served from the cache three times.
+    expect(repeats).toEqual([0, 1, 2, 0, 1]);
+    expect(added).toEqual([PAGE, PAGE, PAGE]);
   });
 });
