@@ -1,4 +1,4 @@
-import { headerValues } from './header-list.js';
+import { firstHeaderValue, hasHeader } from './header-list.js';
 import { isSameOrigin } from './origin.js';
 import type { NotCorsReason, RequestSnapshot, Stage } from './types.js';
 
@@ -17,12 +17,12 @@ const SKIPPED_MODES: Record<string, NotCorsReason> = {
 };
 
 export function classifyRequest(request: RequestSnapshot): Classification {
-  const origin = headerValues(request.headers, 'origin')[0];
+  const origin = firstHeaderValue(request.headers, 'origin');
   if (origin === undefined) return { notCors: 'no-origin' };
-  const mode = headerValues(request.headers, 'sec-fetch-mode')[0]?.toLowerCase();
+  const mode = firstHeaderValue(request.headers, 'sec-fetch-mode')?.toLowerCase();
   if (mode !== undefined && mode in SKIPPED_MODES) return { notCors: SKIPPED_MODES[mode]! };
   if (isSameOrigin(origin, request.url)) return { notCors: 'same-origin' };
   const preflight =
-    request.method.toUpperCase() === 'OPTIONS' && headerValues(request.headers, 'access-control-request-method').length > 0;
+    request.method.toUpperCase() === 'OPTIONS' && hasHeader(request.headers, 'access-control-request-method');
   return { stage: preflight ? 'preflight' : 'request' };
 }

@@ -45,6 +45,13 @@ export function sameName(name: string, lower: string): boolean {
   return true;
 }
 
+/** The first value of `name`, trimmed; undefined when absent (one scan, nothing allocated to find it). */
+export function firstHeaderValue(headers: readonly HeaderLine[], name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [n, v] of headers) if (sameName(n, wanted)) return trimOws(v);
+  return undefined;
+}
+
 /** The normalized value Chrome reads (lines joined with ", "), or null when the header is absent. */
 export function normalizedHeader(headers: readonly HeaderLine[], name: string): string | null {
   const values = headerValues(headers, name);
@@ -57,7 +64,7 @@ export function headerLineCount(headers: readonly HeaderLine[], name: string): n
 }
 
 export function hasHeader(headers: readonly HeaderLine[], name: string): boolean {
-  return headerLineCount(headers, name) > 0;
+  return firstHeaderValue(headers, name) !== undefined;
 }
 
 /**

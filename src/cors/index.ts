@@ -14,7 +14,7 @@ export {
 export { preflightCacheSeconds, DEFAULT_MAX_AGE_SECONDS, MAX_AGE_CAP_SECONDS } from './preflight.js';
 export { redirectLocation, resolveLocation, hasUrlCredentials, redirectTaints } from './redirect.js';
 export { urlOrigin, urlScheme, isSameOrigin } from './origin.js';
-export { headerValues, normalizedHeader, headerLineCount } from './header-list.js';
+export { firstHeaderValue, headerValues, normalizedHeader, headerLineCount } from './header-list.js';
 export { schemeError } from './scheme.js';
 export { applyPatchPlan, type PatchedResponse } from './minimal-headers.js';
 export type * from './types.js';

@@ -2,7 +2,7 @@ import { classifyRequest } from './classify.js';
 import { preflightFailures, requestFailures, type Failure } from './checks.js';
 import { explain } from './explain.js';
 import { gatherFacts, type ExchangeFacts } from './facts.js';
-import { headerValues } from './header-list.js';
+import { hasHeader, headerValues } from './header-list.js';
 import { consoleLines } from './messages.js';
 import { EMPTY_PATCH, minimalPatch } from './minimal-headers.js';
 import { preflightCacheSeconds } from './preflight.js';
@@ -69,7 +69,7 @@ export function judge(exchange: Exchange): Verdict {
  */
 export function credentialsOf(request: RequestSnapshot, stage: Exchange['stage']): CredentialsKnowledge {
   if (stage === 'preflight') return 'unknown';
-  return headerValues(request.headers, 'cookie').length > 0 ? 'include' : 'unknown';
+  return hasHeader(request.headers, 'cookie') ? 'include' : 'unknown';
 }
 
 /**

@@ -34,7 +34,7 @@ export function handleClientError(ctx: ClientErrorContext, err: NodeJS.ErrnoExce
   const refused = describeRefusal(err.code, head);
   const body = `corscope: ${refused.why}\n`;
   let status: number = refused.status;
-  let headers: HeaderLine[] = [
+  let headers: readonly HeaderLine[] = [
     ['Content-Type', 'text/plain; charset=utf-8'],
     ['Content-Length', String(Buffer.byteLength(body))],
   ];
@@ -90,7 +90,7 @@ function relayRefused(ctx: ClientErrorContext, socket: Duplex, head: RawHead, ch
     },
     fail: (err, timedOut) => {
       const failure = describeFailure(timedOut ? { code: TIMEOUT_CODE } : err, target.href, timeoutMs);
-      let head: { status: number; headers: HeaderLine[] } = {
+      let head: { status: number; headers: readonly HeaderLine[] } = {
         status: failure.status,
         headers: [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(Buffer.byteLength(failure.body))]],
       };

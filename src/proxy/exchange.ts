@@ -3,7 +3,7 @@
  * `headers` joins duplicates, and a duplicated CORS header is itself a finding.
  */
 import type { IncomingMessage } from 'node:http';
-import { headerValues } from '../cors/index.js';
+import { firstHeaderValue } from '../cors/index.js';
 import type { HeaderLine, Initiator, RequestSnapshot } from '../cors/types.js';
 
 /** `[name, value, name, value, …]` (Node's rawHeaders) -> lines, order and duplicates kept. */
@@ -13,10 +13,6 @@ export function toLines(raw: readonly string[]): HeaderLine[] {
   return lines;
 }
 
-/** The first value of a header as Chrome reads it (trimmed); undefined when absent. */
-export function firstValue(lines: readonly HeaderLine[], name: string): string | undefined {
-  return headerValues(lines, name)[0];
-}
 
 /**
  * The origin the browser believes it is talking to: `--public-url` when corscope sits behind
@@ -49,5 +45,5 @@ export function requestSnapshot(req: IncomingMessage, url: string): RequestSnaps
 /** XHR and fetch look alike on the wire; only libraries that add X-Requested-With tell them apart. */
 export function initiatorOf(request: RequestSnapshot, forced: Initiator | undefined): Initiator {
   if (forced) return forced;
-  return firstValue(request.headers, 'x-requested-with')?.toLowerCase() === 'xmlhttprequest' ? 'xhr' : 'fetch';
+  return firstHeaderValue(request.headers, 'x-requested-with')?.toLowerCase() === 'xmlhttprequest' ? 'xhr' : 'fetch';
 }

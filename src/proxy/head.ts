@@ -48,7 +48,8 @@ function isEndToEnd(name: string, listed: Set<string> | undefined): boolean {
 }
 
 export interface LocationRewrite {
-  readonly headers: HeaderLine[];
+  /** The lines given when nothing was rewritten (not a copy), new lines otherwise. */
+  readonly headers: readonly HeaderLine[];
   /** The absolute URL the browser will follow next, when corscope can see it. */
   readonly next?: string;
 }
@@ -64,7 +65,7 @@ export function rewriteLocation(
   browserOrigin: string,
   requestUrl: string,
 ): LocationRewrite {
-  if (status < 300 || status > 399) return { headers: [...lines] };
+  if (status < 300 || status > 399) return { headers: lines };
   let next: string | undefined;
   const headers = lines.map((line): HeaderLine => {
     if (line[0].toLowerCase() !== 'location') return line;

@@ -13,7 +13,7 @@ import type { RawHead } from './refused.js';
 export interface ResponseHead {
   readonly status: number;
   readonly statusText: string;
-  readonly headers: HeaderLine[];
+  readonly headers: readonly HeaderLine[];
 }
 
 export interface RelayPlan {

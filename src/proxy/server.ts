@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+import type { HeaderLine } from '../cors/types.js';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
@@ -150,7 +151,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     const session = this.sessions.get(req);
     const status = proxyRes.statusCode ?? 502;
-    let lines = toLines(proxyRes.rawHeaders);
+    let lines: readonly HeaderLine[] = toLines(proxyRes.rawHeaders);
     let outcome: Outcome | undefined;
     try {
       if (session) {

@@ -4,10 +4,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { IncomingMessage } from 'node:http';
-import { classifyRequest, credentialsOf, judge, normalizedHeader } from '../cors/index.js';
+import { classifyRequest, credentialsOf, firstHeaderValue, judge, normalizedHeader } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
 import { buildRecord, judgedFields, levelFor, summarize, withHeaders, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
-import { browserOrigin, browserUrl, firstValue, initiatorOf, requestSnapshot } from './exchange.js';
+import { browserOrigin, browserUrl, initiatorOf, requestSnapshot } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
 import type { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
@@ -50,7 +50,7 @@ export function startSession(request: RequestSnapshot, addressed: string, option
   const classification = classifyRequest(request);
   const stage: Stage = 'stage' in classification ? classification.stage : 'request';
   const cors = 'stage' in classification;
-  const origin = firstValue(request.headers, 'origin') ?? null;
+  const origin = firstHeaderValue(request.headers, 'origin') ?? null;
   const redirectedFrom = cors && origin ? memory.redirects.recall(origin, url, stage === 'request') : undefined;
   const context: ExchangeContext = {
     initiator: initiatorOf(request, options.initiator),
@@ -68,7 +68,8 @@ export function startSession(request: RequestSnapshot, addressed: string, option
 
 export interface Outcome {
   readonly status: number;
-  readonly headers: HeaderLine[];
+  /** The head the browser gets; shared with the judgment cache, so never changed in place. */
+  readonly headers: readonly HeaderLine[];
   readonly record: ExchangeRecord;
   /** Set when the verdict came from (or went into) the judgment cache: the logger reuses its child. */
   readonly judgment?: Judgment;
@@ -109,7 +110,7 @@ export function conclude(
     judgment = { verdict, status, headers, fields, msg: record.msg, level: levelFor(record), echoesCredentials, repeats: 0 };
     memory.judgments.set(key, judgment);
   }
-  return finish(session, verdict, response, headers, options, memory, { status, headers: [...headers], record, ...(judgment ? { judgment } : {}) });
+  return finish(session, verdict, response, headers, options, memory, { status, headers, record, ...(judgment ? { judgment } : {}) });
 }
 
 /** The same exchange again: only the id, the timing and the pairing are new. */
@@ -123,7 +124,7 @@ function repeat(session: Session, judgment: Judgment, response: ResponseSnapshot
     durationMs: elapsed(session),
     msg: judgment.msg,
   };
-  const outcome = { status: judgment.status, headers: [...judgment.headers], record, judgment };
+  const outcome = { status: judgment.status, headers: judgment.headers, record, judgment };
   return finish(session, judgment.verdict, response, judgment.headers, options, memory, outcome);
 }
 
@@ -187,7 +188,7 @@ function remember(
 ): void {
   if (!session.cors || !session.origin) return;
   if (session.stage === 'preflight' && (verdict.verdict !== 'blocked' || record.patched)) {
-    const method = firstValue(session.request.headers, 'access-control-request-method') ?? '';
+    const method = firstHeaderValue(session.request.headers, 'access-control-request-method') ?? '';
     const requestId = memory.nextId();
     memory.pairing.remember(session.origin, session.request.url, method, session.id, requestId, verdict.maxAgeSeconds);
     record.request = requestId;

@@ -1,6 +1,6 @@
 /** Header lines as Chrome reads them: names compared up to ASCII case, values trimmed of OWS. */
 import { describe, expect, it } from 'vitest';
-import { headerValues, normalizedHeader, sameName } from '../../src/cors/header-list.js';
+import { firstHeaderValue, hasHeader, headerValues, normalizedHeader, sameName } from '../../src/cors/header-list.js';
 import type { HeaderLine } from '../../src/cors/types.js';
 
 describe('sameName', () => {
@@ -23,7 +23,7 @@ describe('sameName', () => {
   });
 });
 
-describe('headerValues and normalizedHeader', () => {
+describe('headerValues, firstHeaderValue, hasHeader, normalizedHeader', () => {
   const lines: HeaderLine[] = [
     ['Access-Control-Allow-Origin', ' * '],
     ['vary', 'Origin'],
@@ -34,9 +34,14 @@ describe('headerValues and normalizedHeader', () => {
     expect(headerValues(lines, 'access-control-allow-origin')).toEqual(['*', '*']);
     expect(headerValues(lines, 'Access-Control-Allow-Origin')).toEqual(['*', '*']);
     expect(normalizedHeader(lines, 'access-control-allow-origin')).toBe('*, *');
+    expect(firstHeaderValue(lines, 'ACCESS-control-allow-origin')).toBe('*');
+    expect(firstHeaderValue(lines, 'Vary')).toBe('Origin');
+    expect(hasHeader(lines, 'vary')).toBe(true);
   });
   it('absent: no values, null normalized; a non-ASCII look-alike name does not count', () => {
     expect(headerValues(lines, 'keep-alive')).toEqual([]);
     expect(normalizedHeader(lines, 'keep-alive')).toBeNull();
+    expect(firstHeaderValue(lines, 'keep-alive')).toBeUndefined();
+    expect(hasHeader(lines, 'keep-alive')).toBe(false);
   });
 });
