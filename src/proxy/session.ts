@@ -175,8 +175,9 @@ function elapsed(session: Session): number {
 }
 
 /**
- * Pairing (a preflight that passed announces its actual request) and echoed origins (issue 3's
- * "otherOriginsEchoed"). `echoesCredentials`, when the judgment cache knows it, spares the scans.
+ * What later exchanges need: the pairing (a preflight that passed announces its actual request)
+ * and the origins the target echoes with credentials (the context's `otherOriginsEchoed`).
+ * `echoesCredentials`, when the judgment cache knows it, spares the header scans.
  */
 function remember(
   session: Session,
