@@ -1,5 +1,5 @@
 // corscope's benchmark (issue 7). `npm run bench` builds, then runs this; numbers in bench/RESULTS.md.
-//   node bench/run.js [--quick] [--duration s] [--warmup s] [--rounds n] [--connections n]
+//   node bench/run.js [--quick] [--duration s] [--warmup s] [--rounds n] [--starts n] [--connections n]
 //     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,node-floor,corscope,corscope-patch]
 //     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
 //     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir] [--corscope-args='--log-level error']
@@ -25,6 +25,7 @@ const { values: flags } = parseFlags({
     warmup: { type: 'string' },
     connections: { type: 'string', default: '32' },
     rounds: { type: 'string' },
+    starts: { type: 'string', default: '1' },
     workloads: { type: 'string', default: 'simple,pairs,big' },
     targets: { type: 'string', default: 'direct,bare-close,bare-keepalive,node-floor,corscope,corscope-patch' },
     'memory-requests': { type: 'string' },
@@ -54,6 +55,7 @@ const duration = Number(flags.duration ?? (quick ? 3 : 10));
 const warmup = Number(flags.warmup ?? (quick ? 1 : 2));
 const connections = Number(flags.connections);
 const rounds = Number(flags.rounds ?? (quick ? 2 : 5));
+const starts = Number(flags.starts);
 const memoryRequests = Number(flags['memory-requests'] ?? (quick ? 20_000 : 200_000));
 const streamBytes = Number(flags['stream-bytes'] ?? (quick ? 128 * 2 ** 20 : 2 ** 30));
 const corscopeArgs = flags['corscope-args'].split(' ').filter(Boolean);
@@ -84,11 +86,12 @@ const results = {
   loadavgStart: os.loadavg(),
   corscopeBin: process.env.BENCH_CORSCOPE_BIN ?? null,
   corscopeArgs,
-  settings: { duration, warmup, rounds, connections, memoryRequests, streamBytes },
+  settings: { duration, warmup, rounds, starts, connections, memoryRequests, streamBytes },
   throughput: {},
 };
 console.log(`corscope bench: ${machine.nproc} x ${machine.cpu}, node ${machine.node}, load ${fmtLoad(results.loadavgStart)}`);
-console.log(`autocannon, ${connections} connections, keep-alive; per cell ${warmup}s warm-up, then ${duration}s in ${rounds} slices taken in turn\n`);
+const fresh = starts > 1 ? `; all of it ${starts} times, with fresh processes` : '';
+console.log(`autocannon, ${connections} connections, keep-alive; per cell ${warmup}s warm-up, then ${duration}s in ${rounds} slices taken in turn${fresh}\n`);
 
 const pinned = flags.pin && pinTo(process.pid, 0);
 results.pinned = pinned;
@@ -126,34 +129,40 @@ async function throughput() {
   for (const name of flags.workloads.split(',')) {
     const workload = WORKLOADS[name];
     if (!workload) throw new Error(`unknown workload ${name}`);
-    const targets = [];
-    try {
-      for (const kind of kinds) targets.push(await startTarget(kind, upstream, { logFile: `${OUT}/logs/${name}-${kind}.ndjson`, extraArgs: corscopeArgs }));
-      const slices = new Map(kinds.map((k) => [k, []]));
-      for (const target of targets) if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });
-      for (let round = 0; round < rounds; round++) {
-        for (let i = 0; i < targets.length; i++) {
-          const target = targets[(i + round) % targets.length];
-          // The proxy's own CPU per request: far less sensitive to other load on the machine than req/s.
-          const pid = target.pid ?? upstream.pid;
-          const cpuBefore = cpuMsOf(pid);
-          const slice = await load(target.url, { requests: workload.requests, connections, duration: duration / rounds });
-          slice.cpuMs = cpuMsOf(pid) - cpuBefore;
-          slices.get(target.kind).push(slice);
+    const slices = new Map(kinds.map((k) => [k, []]));
+    const peakRss = new Map();
+    // `--starts n`: the cell n times over with fresh processes, slices pooled. One process of a
+    // build can run ~10 % faster or slower than the next (JIT and GC timing), whatever the slicing.
+    for (let start = 0; start < starts; start++) {
+      const targets = [];
+      try {
+        for (const kind of kinds) targets.push(await startTarget(kind, upstream, { logFile: `${OUT}/logs/${name}-${kind}.ndjson`, extraArgs: corscopeArgs }));
+        for (const target of targets) if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });
+        for (let round = 0; round < rounds; round++) {
+          for (let i = 0; i < targets.length; i++) {
+            const target = targets[(i + round + start) % targets.length];
+            // The proxy's own CPU per request: far less sensitive to other load on the machine than req/s.
+            const pid = target.pid ?? upstream.pid;
+            const cpuBefore = cpuMsOf(pid);
+            const slice = await load(target.url, { requests: workload.requests, connections, duration: duration / rounds });
+            slice.cpuMs = cpuMsOf(pid) - cpuBefore;
+            slices.get(target.kind).push(slice);
+          }
         }
+        for (const target of targets) if (target.pid) peakRss.set(target.kind, Math.max(peakRss.get(target.kind) ?? 0, memoryOf(target.pid).hwm));
+      } finally {
+        for (const target of targets) await target.stop();
       }
-      const rows = {};
-      for (const target of targets) rows[target.kind] = summarizeSlices(slices.get(target.kind), target.pid ? memoryOf(target.pid).hwm : null);
-      for (const row of Object.values(rows)) {
-        row.vsBareClose = rows['bare-close'] ? row.rps / rows['bare-close'].rps : null;
-        row.vsBareKeepalive = rows['bare-keepalive'] ? row.rps / rows['bare-keepalive'].rps : null;
-        row.p99OverKeepaliveMs = rows['bare-keepalive'] ? row.p99 - rows['bare-keepalive'].p99 : null;
-      }
-      results.throughput[name] = rows;
-      printTable(name, workload.describe, rows);
-    } finally {
-      for (const target of targets) await target.stop();
     }
+    const rows = {};
+    for (const kind of kinds) rows[kind] = summarizeSlices(slices.get(kind), peakRss.get(kind) ?? null);
+    for (const row of Object.values(rows)) {
+      row.vsBareClose = rows['bare-close'] ? row.rps / rows['bare-close'].rps : null;
+      row.vsBareKeepalive = rows['bare-keepalive'] ? row.rps / rows['bare-keepalive'].rps : null;
+      row.p99OverKeepaliveMs = rows['bare-keepalive'] ? row.p99 - rows['bare-keepalive'].p99 : null;
+    }
+    results.throughput[name] = rows;
+    printTable(name, workload.describe, rows);
   }
 }
 
@@ -416,7 +425,8 @@ function markdown(r) {
     '',
   ];
   for (const [name, rows] of Object.entries(r.throughput)) {
-    lines.push(`**${WORKLOADS[name].describe}** (${r.settings.connections} connections, ${r.settings.duration} s in ${r.settings.rounds} slices)`, '');
+    const fresh = (r.settings.starts ?? 1) > 1 ? `, ${r.settings.starts} times with fresh processes` : '';
+    lines.push(`**${WORKLOADS[name].describe}** (${r.settings.connections} connections, ${r.settings.duration} s in ${r.settings.rounds} slices${fresh})`, '');
     lines.push('| target | req/s | p50 ms | p99 ms | peak RSS MiB | vs new-conn proxy | vs keep-alive proxy | p99 over keep-alive | CPU µs/req | slices req/s | errors |');
     lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const [kind, x] of Object.entries(rows)) {
