@@ -13,7 +13,6 @@ export function toLines(raw: readonly string[]): HeaderLine[] {
   return lines;
 }
 
-
 /**
  * The origin the browser believes it is talking to: `--public-url` when corscope sits behind
  * something else, otherwise the listener's scheme and the Host header exactly as received.
