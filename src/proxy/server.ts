@@ -21,6 +21,14 @@ import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
+/**
+ * The session rides on the request itself, not in a WeakMap: a WeakMap keyed by every request is an
+ * ephemeron table that grows by one entry per request until the next collection, and each
+ * scavenge has to walk it.
+ */
+const SESSION = Symbol('corscope.session');
+type Tracked = IncomingMessage & { [SESSION]?: Session };
+
 export interface CorscopeEvents {
   exchange: [record: ExchangeRecord];
 }
@@ -32,7 +40,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private readonly server: http.Server;
   private readonly proxy: ProxyServer;
   private readonly agent: http.Agent;
-  private readonly sessions = new WeakMap<IncomingMessage, Session>();
   private readonly upgraded = new Set<Duplex>();
   private readonly memory: Memory;
   private closing: Promise<void> | undefined;
@@ -132,12 +139,12 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       this.send(res, answerPreflight(session, options, this.memory), undefined, '');
       return;
     }
-    this.sessions.set(req, session);
+    (req as Tracked)[SESSION] = session;
     this.proxy.web(req, res, {}, (err) => this.onProxyError(err, req, res));
   }
 
   private onProxyReq(proxyReq: http.ClientRequest, req: IncomingMessage): void {
-    const session = this.sessions.get(req);
+    const session = (req as Tracked)[SESSION];
     if (!session) return;
     // The timeout covers the wait for the response head only: a long download or an event stream
     // may then idle as long as it likes.
@@ -149,7 +156,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   }
 
   private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
-    const session = this.sessions.get(req);
+    const session = (req as Tracked)[SESSION];
     const status = proxyRes.statusCode ?? 502;
     let lines: readonly HeaderLine[] = toLines(proxyRes.rawHeaders);
     let outcome: Outcome | undefined;
@@ -203,7 +210,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       res.destroy();
       return;
     }
-    const session = this.sessions.get(req);
+    const session = (req as Tracked)[SESSION];
     const failure = describeFailure(session?.timedOut ? { code: TIMEOUT_CODE } : err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {
       // The target failed mid-body: the browser sees a truncated response, which is the truth.
