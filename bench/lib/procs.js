@@ -97,7 +97,7 @@ export async function startUpstream() {
  * `corscope`/`corscope-patch` the CLI as a
  * user runs it, NDJSON to a log file (stdout, also NDJSON, to /dev/null).
  */
-export async function startTarget(kind, upstream, { logFile, nodeArgs = [], extraArgs = [] } = {}) {
+export async function startTarget(kind, upstream, { logFile, nodeArgs = [], extraArgs = [], bin } = {}) {
   if (kind === 'direct') return { kind, pid: undefined, url: upstream.url, stop: async () => undefined };
   if (kind === 'bare-close' || kind === 'bare-keepalive') {
     const { child, port } = await forked('./bare.js', [upstream.url, kind === 'bare-keepalive' ? 'keepalive' : 'close'], nodeArgs);
@@ -109,7 +109,7 @@ export async function startTarget(kind, upstream, { logFile, nodeArgs = [], extr
   }
   const port = await freePort();
   if (kind === 'corscope-alt' && !ALT_CLI) throw new Error('corscope-alt needs BENCH_CORSCOPE_ALT_BIN=/path/to/bin/corscope.js');
-  const args = [...nodeArgs, kind === 'corscope-alt' ? ALT_CLI : CLI, '--target', upstream.url, '--port', String(port), '--log-format', 'json'];
+  const args = [...nodeArgs, bin ?? (kind === 'corscope-alt' ? ALT_CLI : CLI), '--target', upstream.url, '--port', String(port), '--log-format', 'json'];
   if (logFile) args.push('--log-file', logFile);
   if (kind === 'corscope-patch') args.push('--patch');
   args.push(...extraArgs);

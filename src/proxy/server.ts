@@ -19,6 +19,7 @@ import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './op
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
+import { Watchdog } from './watchdog.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
 /**
@@ -40,6 +41,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private readonly server: http.Server;
   private readonly proxy: ProxyServer;
   private readonly agent: http.Agent;
+  private readonly watchdog: Watchdog<Session>;
   private readonly upgraded = new Set<Duplex>();
   private readonly memory: Memory;
   private closing: Promise<void> | undefined;
@@ -61,6 +63,10 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       secure: !insecure,
       selfHandleResponse: true,
       ws: true,
+    });
+    this.watchdog = new Watchdog<Session>(this.agent, this.options.timeoutMs, (session) => {
+      session.timedOut = true;
+      session.upstream?.destroy(Object.assign(new Error('timeout'), { code: TIMEOUT_CODE }));
     });
     let counter = 0;
     this.memory = {
@@ -107,6 +113,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   /** Stops accepting, lets in-flight exchanges finish within `closeTimeoutMs`, then cuts the rest. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
+      this.watchdog.stop();
       for (const socket of this.upgraded) socket.destroy();
       if (!this.server.listening) {
         this.agent.destroy();
@@ -143,19 +150,16 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.proxy.web(req, res, {}, (err) => this.onProxyError(err, req, res));
   }
 
+  /** The request has a socket to the target: the watchdog times the wait for the response head. */
   private onProxyReq(proxyReq: http.ClientRequest, req: IncomingMessage): void {
     const session = (req as Tracked)[SESSION];
-    if (!session) return;
-    // The timeout covers the wait for the response head only: a long download or an event stream
-    // may then idle as long as it likes.
-    proxyReq.setTimeout(this.options.timeoutMs, () => {
-      session.timedOut = true;
-      proxyReq.destroy(Object.assign(new Error('timeout'), { code: TIMEOUT_CODE }));
-    });
-    proxyReq.once('response', () => proxyReq.setTimeout(0));
+    if (!session || !proxyReq.socket) return;
+    session.upstream = proxyReq;
+    this.watchdog.wait(proxyReq.socket, session);
   }
 
   private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+    this.watchdog.answered(proxyRes.socket);
     const session = (req as Tracked)[SESSION];
     const status = proxyRes.statusCode ?? 502;
     let lines: readonly HeaderLine[] = toLines(proxyRes.rawHeaders);

@@ -3,7 +3,7 @@
  * it, and turning a response head into a verdict, a patch and a record.
  */
 import { performance } from 'node:perf_hooks';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { classifyRequest, credentialsOf, firstHeaderValue, judge, normalizedHeader } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
 import { buildRecord, judgedFields, levelFor, summarize, withHeaders, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
@@ -36,6 +36,8 @@ export interface Session {
   preflight?: string;
   /** Set when corscope's own timeout cut the wait for the target (504, not 502). */
   timedOut: boolean;
+  /** The request to the target, once it has a socket (what the timeout cuts). */
+  upstream: ClientRequest | undefined;
 }
 
 export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {
@@ -59,7 +61,7 @@ export function startSession(request: RequestSnapshot, addressed: string, option
     ...(redirectedFrom ? { redirect: { initialUrl: redirectedFrom } } : {}),
     ...(cors && origin ? { otherOriginsEchoed: memory.echoes.others(origin) } : {}),
   };
-  const session: Session = { start, request, browserOrigin: addressed, stage, cors, origin, context, id: '', timedOut: false };
+  const session: Session = { start, request, browserOrigin: addressed, stage, cors, origin, context, id: '', timedOut: false, upstream: undefined };
   const paired = cors && origin && stage === 'request' ? memory.pairing.pair(origin, url, request.method) : undefined;
   session.id = paired?.reservedId ?? memory.nextId();
   if (paired) session.preflight = paired.preflight;
