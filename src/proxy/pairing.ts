@@ -124,26 +124,60 @@ function key(...parts: string[]): string {
   return parts.join('\u0000');
 }
 
+/** `others` when no other origin was echoed: most of the time, and then nothing is allocated. */
+const NONE: readonly string[] = Object.freeze([]);
+/** A known origin's expiry is pushed back at most this often (each push is a Map delete and insert). */
+const REFRESH_MS = 60_000;
+
 /**
  * Origins the target echoed in Access-Control-Allow-Origin with credentials allowed. Seeing a second
  * one reveals a server that reflects any Origin (the engine's ReflectedOriginWithCredentials).
+ *
+ * Asked on every CORS request and told on every echoing response, so both are cheap: a known origin
+ * is refreshed at most once a minute, and the live list is kept until it changes or one expires.
  */
 export class EchoMemory {
-  private readonly origins: BoundedCache<true>;
+  /** Origin → expiry, oldest first. */
+  private readonly expiries = new Map<string, number>();
+  private live: readonly string[] = NONE;
+  /** `live` holds until an origin is added or this time passes (the earliest expiry in it). */
+  private liveUntil = -Infinity;
 
   constructor(
-    maxEntries = 16,
+    private readonly maxEntries = 16,
     private readonly ttlMs = 3_600_000,
-  ) {
-    this.origins = new BoundedCache(maxEntries);
-  }
+    private readonly now: () => number = Date.now,
+  ) {}
 
   add(origin: string): void {
-    this.origins.set(origin, true, this.ttlMs);
+    const now = this.now();
+    const expires = this.expiries.get(origin);
+    if (expires !== undefined && expires - now > this.ttlMs - REFRESH_MS) return;
+    this.expiries.delete(origin);
+    this.expiries.set(origin, now + this.ttlMs);
+    while (this.expiries.size > this.maxEntries) this.expiries.delete(this.expiries.keys().next().value!);
+    this.liveUntil = -Infinity;
   }
 
-  /** The echoed origins other than this one. */
-  others(origin: string): string[] {
-    return this.origins.keys().filter((o) => o !== origin);
+  /** The echoed origins other than this one, oldest first. */
+  others(origin: string): readonly string[] {
+    const live = this.liveOrigins();
+    if (live.length === 0 || (live.length === 1 && live[0] === origin)) return NONE;
+    return live.filter((o) => o !== origin);
+  }
+
+  private liveOrigins(): readonly string[] {
+    const now = this.now();
+    if (now < this.liveUntil) return this.live;
+    const live: string[] = [];
+    let until = Infinity;
+    for (const [origin, expires] of this.expiries) {
+      if (expires <= now) continue;
+      live.push(origin);
+      until = Math.min(until, expires);
+    }
+    this.live = live.length === 0 ? NONE : live;
+    this.liveUntil = until;
+    return this.live;
   }
 }

@@ -277,15 +277,15 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
 }
 
 /**
- * Streams the body on. Plain `pipe` with both teardown paths rather than `stream.pipeline`, which
- * allocates an AbortController (and a DOMException on finish) per response: measurable per request.
+ * Streams the body on. Plain `pipe` rather than `stream.pipeline`, which allocates an
+ * AbortController (and a DOMException on finish) per response: measurable per request. Teardown:
+ * the target breaking off mid-body destroys `from` with an error (emitted because this listener
+ * exists), and the browser must then see a cut response, not a short one that looks whole; the
+ * browser going away is http-proxy-3's to handle (its `close` listener destroys the request to
+ * the target, which destroys `from`).
  */
 function relay(from: IncomingMessage, to: ServerResponse): void {
   from.on('error', () => to.destroy());
-  from.on('aborted', () => to.destroy());
-  to.on('close', () => {
-    if (!from.complete) from.destroy();
-  });
   from.pipe(to);
 }
 

@@ -74,4 +74,43 @@ describe('EchoMemory', () => {
     echoes.add('http://c');
     expect(echoes.others('http://c')).toEqual(['http://b']);
   });
+
+  it('forgets an origin after its time, and sees one added since the last look', () => {
+    let now = 0;
+    const echoes = new EchoMemory(16, 1_000_000, () => now);
+    echoes.add('http://a');
+    expect(echoes.others('http://b')).toEqual(['http://a']);
+    now = 400_000;
+    echoes.add('http://b');
+    expect(echoes.others('http://c')).toEqual(['http://a', 'http://b']);
+    now = 1_000_000;
+    expect(echoes.others('http://c')).toEqual(['http://b']);
+    now = 1_400_000;
+    expect(echoes.others('http://c')).toEqual([]);
+  });
+
+  it('a known origin is refreshed at most once a minute, and then lives a full time again', () => {
+    let now = 0;
+    const echoes = new EchoMemory(16, 1_000_000, () => now);
+    echoes.add('http://a');
+    now = 30_000;
+    echoes.add('http://a'); // within the minute: expiry stays at 1 000 000
+    now = 999_999;
+    expect(echoes.others('http://x')).toEqual(['http://a']);
+    now = 1_000_000;
+    expect(echoes.others('http://x')).toEqual([]);
+    echoes.add('http://a');
+    now = 1_900_000;
+    expect(echoes.others('http://x')).toEqual(['http://a']);
+    now = 2_000_000;
+    expect(echoes.others('http://x')).toEqual([]);
+  });
+
+  it('nothing echoed, or only the asking origin: the same empty list, nothing allocated', () => {
+    const echoes = new EchoMemory();
+    const none = echoes.others('http://a');
+    expect(none).toEqual([]);
+    echoes.add('http://a');
+    expect(echoes.others('http://a')).toBe(none);
+  });
 });
