@@ -1,4 +1,4 @@
-// CPU profile of corscope under load (issue 7): `node bench/profile.js [--workload simple|pairs|big]
+// CPU profile of corscope under load (issue 7): `node bench/profile.js [--workload simple|pairs|big|distinct]
 // [--duration s] [--patch] [--target bare-keepalive] [--log-level info] [--top n] [--analyze file.cpuprofile]`.
 // Runs the CLI with --cpu-prof against the bench upstream, then prints where the samples went:
 // self time by function (corscope's own code mapped back to src/*.ts:line), and inclusive time of

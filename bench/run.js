@@ -1,6 +1,6 @@
 // corscope's benchmark (issue 7). `npm run bench` builds, then runs this; numbers in bench/RESULTS.md.
 //   node bench/run.js [--quick] [--duration s] [--warmup s] [--rounds n] [--starts n] [--connections n]
-//     [--workloads simple,pairs,big(,plain)] [--targets direct,bare-close,bare-keepalive,node-floor,corscope,corscope-patch]
+//     [--workloads simple,pairs,big,distinct(,plain)] [--targets direct,bare-close,bare-keepalive,node-floor,corscope,corscope-patch]
 //     [--stream-bytes n] [--stream-target corscope|bare-keepalive] [--memory-requests n]
 //     [--skip-throughput] [--skip-stream] [--skip-memory] [--out dir] [--corscope-args='--log-level error']
 //     [--skip-latency] [--latency-targets …]  (one request at a time: what each exchange adds)
@@ -26,7 +26,7 @@ const { values: flags } = parseFlags({
     connections: { type: 'string', default: '32' },
     rounds: { type: 'string' },
     starts: { type: 'string', default: '1' },
-    workloads: { type: 'string', default: 'simple,pairs,big' },
+    workloads: { type: 'string', default: 'simple,pairs,big,distinct' },
     targets: { type: 'string', default: 'direct,bare-close,bare-keepalive,node-floor,corscope,corscope-patch' },
     'memory-requests': { type: 'string' },
     'stream-bytes': { type: 'string' },

@@ -20,10 +20,21 @@ export const WORKLOADS = {
     ],
   },
   big: { describe: '64 KiB responses', requests: [{ method: 'GET', path: '/big', headers: CORS }] },
+  // A new URL on every request (`/items/1`, `/items/2`, …), as a page listing records does: every
+  // exchange misses the judgment cache, so this is the cost of judging, recording and logging anew.
+  distinct: {
+    describe: 'simple GET, a new URL each time (no verdict reused)',
+    requests: [{ method: 'GET', path: '/items/0', headers: CORS, setupRequest: nextItem }],
+  },
   // Not in the default run: same-origin traffic (no Origin), judged not-cors and logged at debug,
   // so at the default level every record built for it is dropped.
   plain: { describe: 'GET without Origin (not CORS, record dropped at info)', requests: [{ method: 'GET', path: '/simple' }] },
 };
+
+let item = 0;
+function nextItem(request) {
+  return { ...request, path: `/items/${++item}` };
+}
 
 export function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;

@@ -34,16 +34,16 @@ function run(args: string[], script = runner): Promise<{ code: number | null; ou
   });
 }
 
-it('bench: one second of simple GETs and preflight + PUT pairs, direct and through corscope, one at a time too, no errors', { timeout: 90_000 }, async () => {
+it('bench: one second of simple GETs, preflight + PUT pairs and GETs of new URLs, direct and through corscope, one at a time too, no errors', { timeout: 90_000 }, async () => {
   const { code, output } = await run([
     '--out', out,
     '--duration', '1', '--warmup', '0', '--rounds', '1', '--connections', '4',
-    '--workloads', 'simple,pairs', '--targets', 'direct,corscope', '--latency-targets', 'corscope',
+    '--workloads', 'simple,pairs,distinct', '--targets', 'direct,corscope', '--latency-targets', 'corscope',
     '--stream-bytes', String(4 * 1024 * 1024), '--memory-requests', '400',
   ]);
   expect(code, output).toBe(0);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-  for (const workload of ['simple', 'pairs']) {
+  for (const workload of ['simple', 'pairs', 'distinct']) {
     for (const target of ['direct', 'corscope']) {
       const cell: Cell = results.throughput[workload][target];
       expect(cell.total, `${workload} ${target}`).toBeGreaterThan(0);
@@ -51,6 +51,13 @@ it('bench: one second of simple GETs and preflight + PUT pairs, direct and throu
     }
     expect(results.throughput[workload].corscope.peakRssMiB).toBeGreaterThan(0);
   }
+  // `distinct` asks for a new URL every time (no verdict reused): every record names another one.
+  const urls = readFileSync(join(out, 'logs', 'distinct-corscope.ndjson'), 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"event":"cors"'))
+    .map((line) => JSON.parse(line).url as string);
+  expect(urls.length).toBeGreaterThan(1);
+  expect(new Set(urls).size).toBe(urls.length);
   for (const workload of ['simple', 'pairs']) {
     const one = results.latency.workloads[workload].corscope;
     expect(one.total, `latency ${workload}`).toBeGreaterThan(0);
