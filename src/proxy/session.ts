@@ -106,7 +106,7 @@ export function conclude(
     }
   }
   let judgment: Judgment | undefined;
-  if (key !== undefined) {
+  if (key !== undefined && memory.judgments.admit(key)) {
     const fields = deepFreeze(judgedFields(record));
     const echoesCredentials = session.origin !== null && echoedWithCredentials(response.headers, session.origin);
     judgment = { verdict, status, headers, fields, msg: record.msg, level: levelFor(record), echoesCredentials, repeats: 0 };

@@ -89,6 +89,18 @@ describe('JudgmentCache', () => {
     expect(cache.get('k299')).toBeDefined();
   });
 
+  it('admits a key on its second sighting only, remembering the last 256 first sightings', () => {
+    const cache = new JudgmentCache();
+    expect(cache.admit('a')).toBe(false);
+    expect(cache.admit('a')).toBe(true);
+    expect(cache.admit('a')).toBe(false); // admitted keys are the cache's to keep, not the doorkeeper's
+    for (let i = 0; i < 256; i++) cache.admit(`one-off ${i}`);
+    expect(cache.admit('a')).toBe(false); // pushed out by 256 newer first sightings
+    expect(cache.admit('one-off 255')).toBe(true);
+    expect(cache.admit('x'.repeat(16 * 1024 + 1))).toBe(false);
+    expect(cache.admit('x'.repeat(16 * 1024 + 1))).toBe(false);
+  });
+
   it('does not keep an oversized key (16 KiB+ of headers is judged every time)', () => {
     const cache = new JudgmentCache();
     cache.set('x'.repeat(16 * 1024 + 1), judgment(0));
@@ -162,13 +174,28 @@ describe('repeated exchanges through the proxy', () => {
 
   it('the shared parts of a record are frozen: a listener cannot corrupt the next one', async () => {
     const { proxy } = await pair((_req, res) => writeRaw(res, 200, [], 'ok'));
-    await send(proxy.port, { path: '/f', headers: corsHeaders(PAGE) });
-    const [record] = proxy.records;
+    // The first sighting is not kept (see `admit`); the second is, and shares its fields from then on.
+    for (let i = 0; i < 2; i++) await send(proxy.port, { path: '/f', headers: corsHeaders(PAGE) });
+    const record = proxy.records[1];
     expect(() => {
       (record!.findings as unknown[]).push('x');
     }).toThrow(TypeError);
     await send(proxy.port, { path: '/f', headers: corsHeaders(PAGE) });
-    expect(proxy.records[1]!.findings).toEqual(record!.findings);
+    expect(proxy.records[2]!.findings).toEqual(record!.findings);
+    expect(proxy.records[2]!.findings).toEqual(proxy.records[0]!.findings);
+  });
+
+  it('one-off exchanges (a new URL each time) leave no judgment behind; a URL asked for again is kept', async () => {
+    const { proxy } = await pair((_req, res) => {
+      res.sendDate = false; // a Date header ticking over would make the repeat another exchange
+      writeRaw(res, 200, [['Access-Control-Allow-Origin', '*']], 'ok');
+    });
+    const cache = (proxy.server as unknown as { memory: Memory }).memory.judgments;
+    for (let i = 0; i < 20; i++) await send(proxy.port, { path: `/items/${i}`, headers: corsHeaders(PAGE) });
+    expect(cache.size).toBe(0);
+    await send(proxy.port, { path: '/items/7', headers: corsHeaders(PAGE) });
+    expect(cache.size).toBe(1);
+    expect(proxy.records.map((r) => r.verdict)).toEqual(Array(21).fill('conditional'));
   });
 });
 
@@ -191,8 +218,8 @@ describe('what a repeat still remembers', () => {
       const outcome = conclude(startSession(request, 'http://localhost:8081', options, memory), response, options, memory);
       return outcome.judgment?.repeats;
     });
-    // Judged twice (first sight of each response), served from the cache three times.
-    expect(repeats).toEqual([0, 1, 2, 0, 1]);
+    // Each response judged twice (the first sighting is not kept, the second is), then reused.
+    expect(repeats).toEqual([undefined, 0, 1, undefined, 0]);
     expect(added).toEqual([PAGE, PAGE, PAGE]);
   });
 });
