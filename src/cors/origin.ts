@@ -4,6 +4,8 @@
 
 /** The serialized origin of an absolute URL (`scheme://host[:port]`), or null when it has none. */
 export function urlOrigin(url: string): string | null {
+  const canonical = canonicalOrigin(url);
+  if (canonical !== undefined) return canonical;
   const known = ORIGINS.get(url);
   if (known !== undefined) return known;
   const parsed = safeUrl(url);
@@ -24,6 +26,53 @@ export function urlOrigin(url: string): string | null {
 const ORIGINS = new Map<string, string | null>();
 const REMEMBERED_URLS = 512;
 const MAX_REMEMBERED_URL = 2048;
+
+/**
+ * The origin of an http(s) URL whose authority is already in canonical form, read off its text: a
+ * proxy asks for its own URL's origin on every request, and for a page fetching a new URL each time
+ * the memo above never hits. Canonical: lower-case scheme, a host that is a canonical dotted IPv4
+ * address or lower-case labels of letters, digits and '-' whose last label does not start with a
+ * digit (the parser reads those as numbers) and none of them punycode (the parser checks those),
+ * then optionally a port of digits without a leading zero, in range and not the scheme's default,
+ * then '/', '?', '#' or the end. `undefined` for anything else: the WHATWG parser decides.
+ */
+function canonicalOrigin(url: string): string | undefined {
+  let i = url.startsWith('http://') ? 7 : url.startsWith('https://') ? 8 : 0;
+  if (i === 0) return undefined;
+  const hostStart = i;
+  let labelStart = i;
+  let dots = 0;
+  let digitsOnly = true;
+  for (; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x2e /* . */) {
+      if (i === labelStart) return undefined;
+      labelStart = i + 1;
+      dots++;
+    } else if ((c >= 0x61 && c <= 0x7a) || c === 0x2d /* - */) digitsOnly = false;
+    else if (c < 0x30 || c > 0x39) break;
+  }
+  if (i === labelStart) return undefined; // empty host, empty last label, or a trailing dot
+  const host = url.slice(hostStart, i);
+  if (digitsOnly) {
+    if (dots !== 3 || !host.split('.').every((part) => part === String(Number(part)) && Number(part) <= 255)) return undefined;
+  } else {
+    const last = url.charCodeAt(labelStart);
+    if ((last >= 0x30 && last <= 0x39) || host.includes('xn--')) return undefined;
+  }
+  if (url.charCodeAt(i) === 0x3a /* : */) {
+    const portStart = ++i;
+    while (i < url.length && url.charCodeAt(i) >= 0x30 && url.charCodeAt(i) <= 0x39) i++;
+    const port = url.slice(portStart, i);
+    if (port === '' || port.length > 5 || port.charCodeAt(0) === 0x30 || Number(port) > 65535) return undefined;
+    if (port === (hostStart === 7 ? '80' : '443')) return undefined;
+  }
+  if (i < url.length) {
+    const c = url.charCodeAt(i);
+    if (c !== 0x2f /* / */ && c !== 0x3f /* ? */ && c !== 0x23 /* # */) return undefined;
+  }
+  return url.slice(0, i);
+}
 
 export function safeUrl(url: string): URL | null {
   try {
