@@ -12,6 +12,8 @@ import { afterAll, expect, it } from 'vitest';
 
 const runner = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
 const profiler = fileURLToPath(new URL('../../bench/profile.js', import.meta.url));
+const ab = fileURLToPath(new URL('../../bench/ab.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/corscope.js', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'corscope-bench-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -84,4 +86,20 @@ it('profile.js: a CPU profile and an allocation profile of corscope, mapped back
   expect(Number(total)).toBeGreaterThan(Number(own));
   expect(Number(own)).toBeGreaterThan(0);
   expect(alloc.output).toMatch(/ B {2}\S+ src\/proxy\/\w+\.ts:\d+/);
+});
+
+it('ab.js: two builds and a baseline in fresh processes, with the collector\'s time per request', { timeout: 60_000 }, async () => {
+  const args = ['--out', out, '--workload', 'distinct', '--rounds', '2', '--duration', '1', '--warmup', '0', '--connections', '4', '--gc'];
+  const result = await run([...args, `a=${bin}`, `b=${bin}`, 'bare=bare-keepalive'], ab);
+  expect(result.code, result.output).toBe(0);
+  expect(result.output.match(/^round [12] (a|b|bare) +\d+ req\/s/gm)).toHaveLength(6);
+  expect(result.output).toMatch(/^round 1 b +\d+ req\/s {2}x[\d.]+ /m);
+  for (const name of ['a', 'b', 'bare']) {
+    expect(result.output).toMatch(new RegExp(`^${name} +mean +\\d+ req/s {2}[\\d.]+ µs CPU/req .* gc µs/req minor [\\d.]+ major [\\d.]+$`, 'm'));
+  }
+  expect(result.output).not.toMatch(/[1-9]\d* errors/);
+
+  const bad = await run(['--workload', 'nope', `a=${bin}`], ab);
+  expect(bad.code).toBe(2);
+  expect(bad.output).toMatch(/^unknown workload nope/);
 });
