@@ -58,7 +58,7 @@ export class JudgmentCache {
    * Whether a judgment for `key` is worth keeping: only once the key comes a second time. A page
    * that asks for a new URL each time (an id, a cache-buster) otherwise fills the cache with
    * judgments used once, and every one of them survives a scavenge or two before it is pushed out:
-   * on such traffic the young-generation collector spent ~12 µs per request copying them. The key
+   * on such traffic the young-generation collector spent 10–12 µs per request copying them. The key
    * alone is kept meanwhile: one flat string, no object graph.
    */
   admit(key: string): boolean {
