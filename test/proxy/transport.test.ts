@@ -50,6 +50,28 @@ describe('HTTPS target', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.toString()).toBe('secure');
   });
+
+  it('--timeout holds for TLS too: a silent HTTPS target and a handshake that never completes get a 504', async () => {
+    const held = new Set<net.Socket>();
+    const hold = (socket: net.Socket): void => {
+      held.add(socket);
+      socket.resume(); // read (and drop) what comes, so the hang-up is seen
+    };
+    const silent = await listen(https.createServer(tls, () => undefined).on('secureConnection', hold));
+    const mute = await listen(net.createServer(hold)); // accepts, never answers the ClientHello
+    closers.push(async () => held.forEach((socket) => socket.destroy())); // before the servers close
+    for (const port of [silent, mute]) {
+      const proxy = await proxyTo(`https://127.0.0.1:${port}`, { insecure: true, timeoutMs: 150 });
+      const started = performance.now();
+      const reply = await send(proxy.port, { path: '/slow', headers: corsHeaders(PAGE) });
+      expect(reply.status).toBe(504);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(proxy.records[0]!.upstream!.code).toBe('TIMEOUT');
+    }
+    // corscope hung up on both targets: nothing is left open after a cut.
+    for (let tries = 0; tries < 50 && [...held].some((socket) => !socket.readableEnded); tries++) await new Promise((r) => setTimeout(r, 20));
+    expect([...held].map((socket) => socket.readableEnded)).toEqual([true, true]);
+  });
 });
 
 describe('websockets', () => {
