@@ -1,0 +1,37 @@
+/**
+ * The CLI tunes V8's heap growth for its own process (bench/RESULTS.md finding 15); the library
+ * entry (`run`, `createCorscope`) leaves the host's V8 flags alone.
+ */
+import { afterEach, expect, it, vi } from 'vitest';
+
+const setFlagsFromString = vi.fn();
+vi.mock('node:v8', async (original) => ({ ...(await original<typeof import('node:v8')>()), setFlagsFromString }));
+
+const { HEAP_GROWING_PERCENT, main, run } = await import('../../src/cli/main.js');
+
+afterEach(() => {
+  setFlagsFromString.mockClear();
+  process.exitCode = undefined;
+});
+
+it('main (the bin) lets the old generation grow 4x before a full collection, before anything runs', async () => {
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    await main(['--version']);
+  } finally {
+    write.mockRestore();
+  }
+  expect(HEAP_GROWING_PERCENT).toBe(300);
+  expect(setFlagsFromString).toHaveBeenCalledExactlyOnceWith('--heap-growing-percent=300');
+  expect(process.exitCode).toBe(0);
+});
+
+it('run (what a host calling corscope in-process uses) does not touch V8 flags', async () => {
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    expect(await run(['--version'])).toBe(0);
+  } finally {
+    write.mockRestore();
+  }
+  expect(setFlagsFromString).not.toHaveBeenCalled();
+});
