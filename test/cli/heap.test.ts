@@ -8,6 +8,7 @@ const setFlagsFromString = vi.fn();
 vi.mock('node:v8', async (original) => ({ ...(await original<typeof import('node:v8')>()), setFlagsFromString }));
 
 const { HEAP_GROWING_PERCENT, main, run } = await import('../../src/cli/main.js');
+const { packageVersion } = await import('../../src/cli/version.js');
 
 afterEach(() => {
   setFlagsFromString.mockClear();
@@ -15,11 +16,12 @@ afterEach(() => {
 });
 
 it('main (the bin) lets the old generation grow 4x before a full collection, before anything runs', async () => {
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
   try {
     await main(['--version']);
+    expect(log).toHaveBeenCalledWith(packageVersion());
   } finally {
-    write.mockRestore();
+    log.mockRestore();
   }
   expect(HEAP_GROWING_PERCENT).toBe(300);
   expect(setFlagsFromString).toHaveBeenCalledExactlyOnceWith('--heap-growing-percent=300');
@@ -27,11 +29,11 @@ it('main (the bin) lets the old generation grow 4x before a full collection, bef
 });
 
 it('run (what a host calling corscope in-process uses) does not touch V8 flags', async () => {
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
   try {
     expect(await run(['--version'])).toBe(0);
   } finally {
-    write.mockRestore();
+    log.mockRestore();
   }
   expect(setFlagsFromString).not.toHaveBeenCalled();
 });
