@@ -53,25 +53,49 @@ function canonicalOrigin(url: string): string | undefined {
     else if (c < 0x30 || c > 0x39) break;
   }
   if (i === labelStart) return undefined; // empty host, empty last label, or a trailing dot
-  const host = url.slice(hostStart, i);
   if (digitsOnly) {
-    if (dots !== 3 || !host.split('.').every((part) => part === String(Number(part)) && Number(part) <= 255)) return undefined;
+    if (dots !== 3 || !isCanonicalIpv4(url, hostStart, i)) return undefined;
   } else {
     const last = url.charCodeAt(labelStart);
-    if ((last >= 0x30 && last <= 0x39) || host.includes('xn--')) return undefined;
+    const punycode = url.indexOf('xn--', hostStart);
+    if ((last >= 0x30 && last <= 0x39) || (punycode !== -1 && punycode < i)) return undefined;
   }
   if (url.charCodeAt(i) === 0x3a /* : */) {
     const portStart = ++i;
-    while (i < url.length && url.charCodeAt(i) >= 0x30 && url.charCodeAt(i) <= 0x39) i++;
-    const port = url.slice(portStart, i);
-    if (port === '' || port.length > 5 || port.charCodeAt(0) === 0x30 || Number(port) > 65535) return undefined;
-    if (port === (hostStart === 7 ? '80' : '443')) return undefined;
+    let port = 0;
+    for (let c = url.charCodeAt(i); c >= 0x30 && c <= 0x39; c = url.charCodeAt(++i)) port = port * 10 + (c - 0x30);
+    const digits = i - portStart;
+    if (digits === 0 || digits > 5 || url.charCodeAt(portStart) === 0x30 || port > 65535) return undefined;
+    if (port === (hostStart === 7 ? 80 : 443)) return undefined;
   }
   if (i < url.length) {
     const c = url.charCodeAt(i);
     if (c !== 0x2f /* / */ && c !== 0x3f /* ? */ && c !== 0x23 /* # */) return undefined;
   }
   return url.slice(0, i);
+}
+
+/**
+ * `url[start, end)`, known to be four dot-separated runs of digits, is a dotted IPv4 address as the
+ * URL parser prints it: each part 0–255 with no leading zero (`010` is octal to the parser).
+ * Read in place: this runs for every request to a proxy on `127.0.0.1`.
+ */
+function isCanonicalIpv4(url: string, start: number, end: number): boolean {
+  let value = 0;
+  let digits = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i === end ? 0x2e : url.charCodeAt(i);
+    if (c === 0x2e /* . */) {
+      if (value > 255) return false;
+      value = 0;
+      digits = 0;
+    } else {
+      if (digits === 1 && value === 0) return false;
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3) return false;
+    }
+  }
+  return true;
 }
 
 export function safeUrl(url: string): URL | null {

@@ -2,6 +2,7 @@
  * Writing the target's response head back to the browser: every end-to-end line as received (order,
  * case, duplicates), hop-by-hop lines dropped (RFC 9110 §7.6.1) and the body framing left to Node.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderLine } from '../cors/types.js';
 
 const HOP_BY_HOP = new Set([
@@ -45,6 +46,32 @@ function connectionListed(lines: readonly HeaderLine[]): Set<string> | undefined
 function isEndToEnd(name: string, listed: Set<string> | undefined): boolean {
   const lower = name.toLowerCase();
   return !HOP_BY_HOP.has(lower) && !listed?.has(lower);
+}
+
+/** Request lines that frame the body: Node re-frames it for the target from these, so they stay. */
+const FRAMING = new Set(['content-length', 'transfer-encoding']);
+
+/**
+ * The browser's request as it goes on to the target, without the lines that were about the
+ * browser's connection only (RFC 9110 §7.6.1): `Connection`, the names it lists, `Keep-Alive`,
+ * `Proxy-Connection`, `TE` and `Upgrade`. Node's agent says what it needs on its own connection. A
+ * forwarded `Connection: close` made the target close a connection the agent then reused.
+ * `headers` is the request's parsed view, which http-proxy-3 copies; the raw lines the engine
+ * judges are untouched.
+ */
+export function dropHopByHopRequest(headers: IncomingHttpHeaders): void {
+  const connection = headers.connection;
+  if (connection !== undefined) {
+    delete headers.connection;
+    for (const token of connection.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== '' && !FRAMING.has(name)) delete headers[name];
+    }
+  }
+  if (headers['keep-alive'] !== undefined) delete headers['keep-alive'];
+  if (headers['proxy-connection'] !== undefined) delete headers['proxy-connection'];
+  if (headers.te !== undefined) delete headers.te;
+  if (headers.upgrade !== undefined) delete headers.upgrade;
 }
 
 export interface LocationRewrite {

@@ -23,6 +23,8 @@ export interface Judgment {
   repeats: number;
   /** A pino child with `fields` serialized once; made on the first repeat (a one-off never pays for it). */
   log?: Logger;
+  /** `headers` as `res.writeHead` takes them, hop-by-hop lines dropped; made on first use. */
+  wire?: readonly string[];
 }
 
 /** Entries kept; a key longer than this (huge cookies, hundreds of headers) is judged every time. */

@@ -13,7 +13,7 @@ import type { HeaderLine } from '../cors/types.js';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
-import { bodiless, rewriteLocation, wireHead } from './head.js';
+import { bodiless, dropHopByHopRequest, rewriteLocation, wireHead } from './head.js';
 import { handleClientError } from './client-error.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
@@ -58,6 +58,9 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.proxy = createProxyServer({
       // A URL object, not its href: http-proxy-3 parses a string target again on every request.
       target: new URL(target.href),
+      // A target without a path of its own adds nothing to the request's path, and http-proxy-3
+      // would parse its "/" again on every request to learn that.
+      prependPath: target.pathname !== '/' || target.search !== '',
       agent: this.agent,
       changeOrigin: !keepHost,
       secure: !insecure,
@@ -137,6 +140,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       session = openSession(req, this.options, this.memory, this.listeningHost);
     } catch (err) {
       this.engineFault(err, req);
+      dropHopByHopRequest(req.headers);
       this.proxy.web(req, res, {}, (e) => this.onProxyError(e, req, res));
       return;
     }
@@ -147,6 +151,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     (req as Tracked)[SESSION] = session;
+    dropHopByHopRequest(req.headers);
     this.proxy.web(req, res, {}, (err) => this.onProxyError(err, req, res));
   }
 
@@ -178,7 +183,11 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     }
     const finalStatus = outcome?.status ?? status;
     const message = finalStatus === status ? proxyRes.statusMessage : undefined;
-    if (!this.send(res, bodiless(status, outcome ?? { status, headers: lines }), message, null)) {
+    const head = bodiless(status, outcome ?? { status, headers: lines });
+    // A repeat sends the head the judgment already holds: its wire form is made once.
+    const judgment = head === outcome ? outcome.judgment : undefined;
+    const wire = judgment ? (judgment.wire ??= Object.freeze(wireHead(judgment.headers))) : undefined;
+    if (!this.send(res, head, message, null, wire)) {
       proxyRes.destroy();
       return;
     }
@@ -186,15 +195,19 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     if (outcome) this.publish(outcome.record, outcome.judgment);
   }
 
-  /** Writes a head (hop-by-hop lines dropped) and, when `body` is a string, the whole response. */
+  /**
+   * Writes a head (hop-by-hop lines dropped) and, when `body` is a string, the whole response.
+   * `wire`: the head already in `writeHead`'s form (Node only reads it).
+   */
   private send(
     res: ServerResponse,
     head: Pick<Outcome, 'status' | 'headers'> & { record?: ExchangeRecord },
     statusMessage: string | undefined,
     body: string | null,
+    wire?: readonly string[],
   ): boolean {
     try {
-      const flat = wireHead(head.headers);
+      const flat = (wire ?? wireHead(head.headers)) as string[];
       if (statusMessage) res.writeHead(head.status, statusMessage, flat);
       else res.writeHead(head.status, flat);
     } catch (err) {

@@ -60,6 +60,12 @@ describe('urlOrigin read off canonical URLs, the parser for the rest', () => {
     'http://127.1/',
     'http://127.0.0.01/',
     'http://256.0.0.1/',
+    'http://255.255.255.255:8080/',
+    'http://1.2.3.1000/',
+    'http://00.1.1.1/',
+    'http://1.2.3.00/',
+    'http://1.2.3.0/',
+    'http://1.2.3.4:099/',
     'http://0x7f.0.0.1/',
     'http://127.0.0.1:0/',
     'http://x:00/',
@@ -100,7 +106,7 @@ describe('urlOrigin read off canonical URLs, the parser for the rest', () => {
     const label = fc.string({ unit: fc.constantFrom(...'abz09-'.split('')), minLength: 1, maxLength: 5 });
     const host = fc.oneof(
       fc.array(label, { minLength: 1, maxLength: 3 }).map((labels) => labels.join('.')),
-      fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 5 }).map((parts) => parts.join('.')),
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.string({ unit: fc.constantFrom(...'0129'.split('')), minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 5 }).map((parts) => parts.join('.')),
     );
     const port = fc.oneof(fc.constant(''), fc.integer({ min: 0, max: 70_000 }).map((n) => `:${n}`), fc.constantFrom(':', ':080', ':80', ':443'));
     const url = fc.tuple(fc.constantFrom('http://', 'https://'), host, port, fc.constantFrom('', '/', '/api?x=1', '?q', '#f', '\\p', '@h'));

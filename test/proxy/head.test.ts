@@ -1,7 +1,7 @@
 /** The response head corscope writes: end-to-end lines as received, hop-by-hop lines dropped. */
 import { describe, expect, it } from 'vitest';
 import type { HeaderLine } from '../../src/cors/types.js';
-import { stripHopByHop, wireHead } from '../../src/proxy/head.js';
+import { dropHopByHopRequest, stripHopByHop, wireHead } from '../../src/proxy/head.js';
 
 const cases: [string, HeaderLine[], HeaderLine[]][] = [
   ['nothing to drop: order, case and duplicates kept', [['Access-Control-Allow-Origin', '*'], ['vary', 'Origin'], ['Access-Control-Allow-Origin', '*']], [['Access-Control-Allow-Origin', '*'], ['vary', 'Origin'], ['Access-Control-Allow-Origin', '*']]],
@@ -22,5 +22,28 @@ describe('wireHead and stripHopByHop', () => {
   it.each(cases)('%s', (_name, lines, kept) => {
     expect(stripHopByHop(lines)).toEqual(kept);
     expect(wireHead(lines)).toEqual(kept.flat());
+  });
+});
+
+const requests: [string, Record<string, string>, Record<string, string>][] = [
+  ["Chrome's own: Connection goes, the rest stays", { host: 'a', connection: 'keep-alive', origin: 'http://p' }, { host: 'a', origin: 'http://p' }],
+  [
+    'the fixed names and the listed ones, trimmed and case-folded',
+    { connection: 'close, X-Hop ,x-other', 'x-hop': '1', 'x-other': '2', 'x-kept': '3', 'keep-alive': 'timeout=5', 'proxy-connection': 'close', te: 'trailers', upgrade: 'h2c' },
+    { 'x-kept': '3' },
+  ],
+  [
+    'a Connection that lists the framing keeps the framing (Node re-frames the body from it)',
+    { connection: 'content-length, Transfer-Encoding', 'content-length': '3', 'transfer-encoding': 'chunked' },
+    { 'content-length': '3', 'transfer-encoding': 'chunked' },
+  ],
+  ['nothing hop-by-hop: untouched', { accept: '*/*', 'content-length': '0' }, { accept: '*/*', 'content-length': '0' }],
+];
+
+describe('dropHopByHopRequest', () => {
+  it.each(requests)('%s', (_name, headers, kept) => {
+    const copy = { ...headers };
+    dropHopByHopRequest(copy);
+    expect(copy).toEqual(kept);
   });
 });

@@ -10,7 +10,7 @@ import { JudgmentCache, judgmentKey, type Judgment } from '../../src/proxy/judgm
 import { resolveOptions } from '../../src/proxy/options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from '../../src/proxy/pairing.js';
 import { conclude, startSession, type Memory } from '../../src/proxy/session.js';
-import { corsHeaders, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
+import { corsHeaders, endToEnd, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
 
 const PAGE = 'http://localhost:5173';
 const OWN = new Set(['level', 'time', 'id', 'durationMs', 'preflight', 'request', 'headers']);
@@ -170,6 +170,27 @@ describe('repeated exchanges through the proxy', () => {
     expect(replies[0]!.headers).toContainEqual(['Access-Control-Allow-Origin', PAGE]);
     expect(proxy.records[1]!.patched).toEqual(proxy.records[0]!.patched);
     expect(proxy.records[1]!.patched?.added).toContain(`Access-Control-Allow-Origin: ${PAGE}`);
+  });
+
+  it('every repeat gets the head as sent, lines in order, case and duplicates kept, hop-by-hop dropped', async () => {
+    const sent: HeaderLine[] = [
+      ['access-control-allow-origin', PAGE],
+      ['Connection', 'X-Hop'],
+      ['X-Hop', 'dropped'],
+      ['Access-Control-Allow-Origin', PAGE],
+      ['Keep-Alive', 'timeout=5'],
+      ['X-Trace', 'a'],
+      ['x-trace', 'b'],
+    ];
+    const { proxy } = await pair((_req, res) => {
+      res.sendDate = false;
+      writeRaw(res, 200, sent, 'ok');
+    });
+    const heads = [];
+    for (let i = 0; i < 4; i++) heads.push(endToEnd((await send(proxy.port, { path: '/h', headers: corsHeaders(PAGE) })).headers));
+    const expected = sent.filter(([name]) => !['connection', 'x-hop', 'keep-alive'].includes(name.toLowerCase()));
+    expect(heads).toEqual([expected, expected, expected, expected]);
+    expect(proxy.records.map((r) => r.chrome?.code)).toEqual(Array(4).fill('MultipleAllowOriginValues'));
   });
 
   it('the shared parts of a record are frozen: a listener cannot corrupt the next one', async () => {

@@ -6,7 +6,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOracle } from '../support/oracle.js';
-import { corsHeaders, endToEnd, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
+import { corsHeaders, endToEnd, pairs as pairsOf, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
 
 const PAGE = 'http://localhost:5173';
 const oracle = loadOracle();
@@ -95,6 +95,45 @@ describe('records', () => {
     const keeping = await startProxy(upstream.origin, { keepHost: true });
     running.push(keeping);
     expect((await send(keeping.port, { path: '/' })).body.toString()).toBe(`localhost:${keeping.port}`);
+  });
+
+  it.each([
+    ['a root target: the path as sent', '', '/api/items?x=1&y=%20', '/api/items?x=1&y=%20'],
+    ['a root target: a double slash kept', '/', '//double/path', '//double/path'],
+    ['a target with a path: prefixed', '/base', '/api?x=1', '/base/api?x=1'],
+    ['a target with a path and a query: both joined', '/base/?k=v', '/api?x=1', '/base/api?k=v&x=1'],
+  ])('%s', async (_name, targetPath, path, expected) => {
+    const upstream = await startUpstream((req, res) => writeRaw(res, 200, [], req.url ?? ''));
+    const proxy = await startProxy(`${upstream.origin}${targetPath}`);
+    running.push(upstream, proxy);
+    expect((await send(proxy.port, { path })).body.toString()).toBe(expected);
+    expect((await send(proxy.port, { path })).body.toString()).toBe(expected);
+  });
+
+  it("the browser's hop-by-hop lines stay with its connection; the target gets the agent's keep-alive", async () => {
+    const { proxy } = await pair((req, res) => {
+      req.resume();
+      writeRaw(res, 200, [], JSON.stringify(pairsOf(req.rawHeaders)));
+    });
+    const reply = await send(proxy.port, {
+      method: 'PUT',
+      path: '/h',
+      headers: corsHeaders(PAGE, [['Connection', 'close, X-Hop'], ['X-Hop', '1'], ['Keep-Alive', 'timeout=9'], ['TE', 'trailers'], ['X-End', '2'], ['Content-Length', '3']]),
+      body: 'abc',
+    });
+    const seen = JSON.parse(reply.body.toString()) as [string, string][];
+    expect(seen.map(([name]) => name.toLowerCase())).toEqual(['host', 'accept', 'origin', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest', 'x-end', 'content-length', 'connection']);
+    expect(seen.at(-1)).toEqual(['Connection', 'keep-alive']);
+    expect(seen).toContainEqual(['content-length', '3']);
+    // The engine judged the request as the browser sent it.
+    expect(proxy.records[0]!.method).toBe('PUT');
+  });
+
+  it("a browser's Connection: close does not make a target that overrides its own Connection line fail the next request", async () => {
+    const { proxy } = await pair((_req, res) => writeRaw(res, 200, [['Access-Control-Allow-Origin', PAGE], ['Connection', 'X-Hop'], ['X-Hop', '1']], 'ok'));
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await send(proxy.port, { path: '/c', headers: corsHeaders(PAGE, [['Connection', 'close']]) }));
+    expect(replies.map((r) => [r.status, r.body.toString()])).toEqual(Array(4).fill([200, 'ok']));
   });
 
   it('--public-url sets the URL Chrome prints', async () => {
