@@ -26,7 +26,9 @@ describe('wireHead and stripHopByHop', () => {
 });
 
 const requests: [string, Record<string, string>, Record<string, string>][] = [
-  ["Chrome's own: Connection goes, the rest stays", { host: 'a', connection: 'keep-alive', origin: 'http://p' }, { host: 'a', origin: 'http://p' }],
+  ["Chrome's own Connection: keep-alive is what the agent sends anyway: left", { host: 'a', connection: 'Keep-Alive', origin: 'http://p' }, { host: 'a', connection: 'Keep-Alive', origin: 'http://p' }],
+  ['keep-alive with parameters: both go', { connection: 'keep-alive', 'keep-alive': 'timeout=9', origin: 'http://p' }, { origin: 'http://p' }],
+  ['Connection: close goes', { host: 'a', connection: 'close' }, { host: 'a' }],
   [
     'the fixed names and the listed ones, trimmed and case-folded',
     { connection: 'close, X-Hop ,x-other', 'x-hop': '1', 'x-other': '2', 'x-kept': '3', 'keep-alive': 'timeout=5', 'proxy-connection': 'close', te: 'trailers', upgrade: 'h2c' },
