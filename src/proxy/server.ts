@@ -61,6 +61,9 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       // A target without a path of its own adds nothing to the request's path, and http-proxy-3
       // would parse its "/" again on every request to learn that.
       prependPath: target.pathname !== '/' || target.search !== '',
+      // The request's path goes on as the browser sent it (http-proxy-3 otherwise re-parses it with
+      // new URL, which resolves `/a/../b` to `/b` and turns `\` into `/`); see PARSED_PATH.
+      toProxy: true,
       agent: this.agent,
       changeOrigin: !keepHost,
       secure: !insecure,
@@ -141,7 +144,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     } catch (err) {
       this.engineFault(err, req);
       dropHopByHopRequest(req.headers);
-      this.proxy.web(req, res, {}, (e) => this.onProxyError(e, req, res));
+      this.proxy.web(req, res, pathOptions(req), (e) => this.onProxyError(e, req, res));
       return;
     }
     const { options } = this;
@@ -152,7 +155,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     }
     (req as Tracked)[SESSION] = session;
     dropHopByHopRequest(req.headers);
-    this.proxy.web(req, res, {}, (err) => this.onProxyError(err, req, res));
+    this.proxy.web(req, res, pathOptions(req), (err) => this.onProxyError(err, req, res));
   }
 
   /** The request has a socket to the target: the watchdog times the wait for the response head. */
@@ -288,6 +291,15 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
 }
+
+/** Per-request options for http-proxy-3 (merged into its own options on every call anyway). */
+const VERBATIM_PATH = Object.freeze({});
+/**
+ * A request target that is not a path (`GET http://host/p` when corscope is used as a forward
+ * proxy, `OPTIONS *`) is reduced to its path and query by http-proxy-3's parsing, as before.
+ */
+const PARSED_PATH = Object.freeze({ toProxy: false });
+const pathOptions = (req: IncomingMessage): object => (req.url?.startsWith('/') ? VERBATIM_PATH : PARSED_PATH);
 
 /**
  * Streams the body on. Plain `pipe` rather than `stream.pipeline`, which allocates an

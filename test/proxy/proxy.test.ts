@@ -102,6 +102,11 @@ describe('records', () => {
     ['a root target: a double slash kept', '/', '//double/path', '//double/path'],
     ['a target with a path: prefixed', '/base', '/api?x=1', '/base/api?x=1'],
     ['a target with a path and a query: both joined', '/base/?k=v', '/api?x=1', '/base/api?k=v&x=1'],
+    ['dot segments as sent (a browser never sends them; curl --path-as-is does)', '', '/a/../b/./c', '/a/../b/./c'],
+    ['percent-encoded dots as sent', '', '/%2e%2e/c', '/%2e%2e/c'],
+    ['a backslash as sent', '', '/a\\b', '/a\\b'],
+    ['dot segments as sent, after the target path', '/base', '/a/../b', '/base/a/../b'],
+    ['an absolute-form target (corscope as a forward proxy): its path and query', '', 'http://elsewhere.test/api?x=1', '/api?x=1'],
   ])('%s', async (_name, targetPath, path, expected) => {
     const upstream = await startUpstream((req, res) => writeRaw(res, 200, [], req.url ?? ''));
     const proxy = await startProxy(`${upstream.origin}${targetPath}`);
