@@ -82,6 +82,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       judgments: new JudgmentCache(),
       nextId: () => String(++counter),
     };
+    keepChunkedFraming(this.proxy);
     this.proxy.on('proxyReq', (proxyReq, req) => this.onProxyReq(proxyReq, req));
     this.proxy.on('proxyRes', (proxyRes, req, res) => this.onProxyRes(proxyRes, req, res));
     // http-proxy-3 throws when nothing listens for `error`; every call also passes its own callback.
@@ -290,6 +291,28 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private engineFault(err: unknown, req: IncomingMessage): void {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
+}
+
+/**
+ * http-proxy-3's `deleteLength` pass gives a DELETE or OPTIONS without Content-Length a
+ * `content-length: 0` and drops its Transfer-Encoding: right when there is no body, but a chunked
+ * body was then cut off and the target answered a request the browser never made. Two passes
+ * around it put the chunked framing back; for every other request they cost a method comparison.
+ * (`after` in http-proxy-3 1.23 inserts before the named pass, so both use `before`.)
+ */
+const CHUNKED = Symbol('corscope.chunked');
+type Chunked = IncomingMessage & { [CHUNKED]?: string };
+function keepChunkedFraming(proxy: ProxyServer): void {
+  const emptyBodied = (req: IncomingMessage): boolean => req.method === 'DELETE' || req.method === 'OPTIONS';
+  proxy.before('web', 'deleteLength', (req: IncomingMessage) => {
+    if (emptyBodied(req) && req.headers['transfer-encoding'] !== undefined) (req as Chunked)[CHUNKED] = req.headers['transfer-encoding'];
+  });
+  proxy.before('web', 'timeout', (req: IncomingMessage) => {
+    const framing = emptyBodied(req) ? (req as Chunked)[CHUNKED] : undefined;
+    if (framing === undefined) return;
+    delete req.headers['content-length'];
+    req.headers['transfer-encoding'] = framing;
+  });
 }
 
 /** Per-request options for http-proxy-3 (merged into its own options on every call anyway). */
