@@ -1,6 +1,7 @@
 // A/B of corscope builds (issue 7): `node bench/ab.js [--workload simple|pairs|big|distinct]
 // [--rounds n] [--duration s] [--warmup s] [--connections n] [--gc] [--out dir]
-// name=/path/to/bin/corscope.js ... [name=bare-keepalive|node-floor|corscope]`.
+// name=/path/to/bin/corscope.js ... [name=bare-keepalive|node-floor|corscope] ['name=corscope --log-level error']`
+// (words after the first are extra flags for corscope; with --log-file among them, ab.js gives none).
 // Each round starts every variant as a fresh process (order reversed every other round), pinned
 // like run.js, warms it up, loads it, and reports req/s, CPU µs per request, p99, peak RSS and,
 // with --gc, the time its garbage collector spent per request (minor and major; from
@@ -30,11 +31,13 @@ const { values: flags, positionals } = parseFlags({
 
 const KINDS = new Set(['bare-keepalive', 'node-floor', 'corscope', 'corscope-patch']);
 const variants = positionals.map((arg) => {
-  const [name, what] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, arg];
-  if (KINDS.has(what)) return { name, kind: what };
+  const [name, spec] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, arg];
+  // "name=what --flag value …": the words after the first go to corscope as extra flags.
+  const [what, ...extraArgs] = spec.split(' ').filter(Boolean);
+  if (KINDS.has(what)) return { name, kind: what, extraArgs };
   const bin = resolve(what);
   if (!existsSync(bin)) usage(`no such build: ${what} (give name=/path/to/bin/corscope.js, or name=${[...KINDS].join('|')})`);
-  return { name, kind: 'corscope', bin };
+  return { name, kind: 'corscope', bin, extraArgs };
 });
 const workload = WORKLOADS[flags.workload];
 if (variants.length < 1) usage('name at least one variant');
@@ -70,7 +73,8 @@ for (const [name, list] of rows) {
 
 async function measure(v) {
   const nodeArgs = flags.gc ? ['--import', new URL('./lib/gc-observer.js', import.meta.url).pathname] : [];
-  const target = await startTarget(v.kind, upstream, { bin: v.bin, logFile: `${flags.out}/${v.name}.ndjson`, nodeArgs });
+  const logFile = v.extraArgs.includes('--log-file') ? undefined : `${flags.out}/${v.name}.ndjson`;
+  const target = await startTarget(v.kind, upstream, { bin: v.bin, logFile, nodeArgs, extraArgs: v.extraArgs });
   try {
     pinTo(target.pid, 1);
     if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });

@@ -56,6 +56,9 @@ const FRAMING = new Set(['content-length', 'transfer-encoding']);
  * browser's connection only (RFC 9110 §7.6.1): `Connection`, the names it lists, `Keep-Alive`,
  * `Proxy-Connection`, `TE` and `Upgrade`. Node's agent says what it needs on its own connection. A
  * forwarded `Connection: close` made the target close a connection the agent then reused.
+ * `Expect: 100-continue` goes too: Node answered it on the browser's connection before corscope saw
+ * the request (as nginx does), and http-proxy-3 skips its `proxyReq` event for a request that
+ * expects, so `--timeout` could not watch it (a silent target then hung the request for good).
  * `headers` is the request's parsed view, which http-proxy-3 copies; the raw lines the engine
  * judges are untouched.
  */
@@ -64,7 +67,8 @@ export function dropHopByHopRequest(headers: IncomingHttpHeaders): void {
   // Chrome sends `Connection: keep-alive` on every request, which is what the agent says on its own
   // connection: left in place, because deleting a property is ~1 µs once http-proxy-3 copies the object.
   const plain = connection === undefined || (connection.length === 10 && connection.toLowerCase() === 'keep-alive');
-  if (plain && headers['keep-alive'] === undefined && headers['proxy-connection'] === undefined && headers.te === undefined && headers.upgrade === undefined) return;
+  if (plain && headers['keep-alive'] === undefined && headers['proxy-connection'] === undefined && headers.te === undefined && headers.upgrade === undefined && headers.expect === undefined) return;
+  if (headers.expect !== undefined) delete headers.expect;
   if (connection !== undefined) {
     delete headers.connection;
     for (const token of connection.split(',')) {

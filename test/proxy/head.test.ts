@@ -29,6 +29,7 @@ const requests: [string, Record<string, string>, Record<string, string>][] = [
   ["Chrome's own Connection: keep-alive is what the agent sends anyway: left", { host: 'a', connection: 'Keep-Alive', origin: 'http://p' }, { host: 'a', connection: 'Keep-Alive', origin: 'http://p' }],
   ['keep-alive with parameters: both go', { connection: 'keep-alive', 'keep-alive': 'timeout=9', origin: 'http://p' }, { origin: 'http://p' }],
   ['Connection: close goes', { host: 'a', connection: 'close' }, { host: 'a' }],
+  ['Expect: 100-continue, already answered by Node, goes', { host: 'a', expect: '100-continue', 'content-length': '5' }, { host: 'a', 'content-length': '5' }],
   [
     'the fixed names and the listed ones, trimmed and case-folded',
     { connection: 'close, X-Hop ,x-other', 'x-hop': '1', 'x-other': '2', 'x-kept': '3', 'keep-alive': 'timeout=5', 'proxy-connection': 'close', te: 'trailers', upgrade: 'h2c' },

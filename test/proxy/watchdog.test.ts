@@ -122,6 +122,25 @@ describe('--timeout on real sockets', () => {
     expect(proxy.records[0]).toMatchObject({ status: 504, upstream: { code: 'TIMEOUT' } });
   });
 
+  it("a request with Expect: 100-continue (curl's large uploads) is watched too: 504 from a silent target", async () => {
+    let expected: string | undefined = 'unset';
+    const proxy = await pair((req) => {
+      expected = req.headers.expect;
+      req.resume();
+    }, 150);
+    const reply = await request(proxy.port, 'PUT', '/upload', (req) => {
+      req.setHeader('Expect', '100-continue');
+      req.setHeader('Content-Length', '5000');
+      req.on('continue', () => req.end(Buffer.alloc(5000, 'x')));
+      req.flushHeaders();
+    });
+    expect(reply.status).toBe(504);
+    expect(reply.ms).toBeLessThan(1500);
+    // Node answered the expectation on the browser's side; the target is not asked again.
+    expect(expected).toBeUndefined();
+    expect(proxy.records[0]).toMatchObject({ status: 504, upstream: { code: 'TIMEOUT' } });
+  });
+
   it('an upload that keeps sending for four timeouts gets through', async () => {
     const proxy = await pair((req, res) => {
       let bytes = 0;
