@@ -196,6 +196,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     relay(proxyRes, res);
+    if (!req.complete) proxyRes.once('end', () => dropUnsentBody(req, session?.upstream));
     if (outcome) this.publish(outcome.record, outcome.judgment);
   }
 
@@ -323,6 +324,20 @@ const VERBATIM_PATH = Object.freeze({});
  */
 const PARSED_PATH = Object.freeze({ toProxy: false });
 const pathOptions = (req: IncomingMessage): object => (req.url?.startsWith('/') ? VERBATIM_PATH : PARSED_PATH);
+
+/**
+ * The target answered before it had the whole request body (a 401 or 413 to an upload) and its
+ * response is complete. Node's client stops draining a request once its response has ended, so
+ * the body pipe would stall for good and the browser's upload with it. The rest of the body goes
+ * nowhere, as the target would have dropped it, and the connection to the target, left mid-request,
+ * is closed rather than reused.
+ */
+function dropUnsentBody(req: IncomingMessage, upstream: http.ClientRequest | undefined): void {
+  if (req.complete && req.readableEnded) return;
+  req.unpipe();
+  req.resume();
+  upstream?.destroy();
+}
 
 /**
  * Streams the body on. Plain `pipe` rather than `stream.pipeline`, which allocates an
