@@ -170,6 +170,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     this.watchdog.answered(proxyRes.socket);
     const session = (req as Tracked)[SESSION];
+    if (session) session.response = proxyRes;
     const status = proxyRes.statusCode ?? 502;
     let lines: readonly HeaderLine[] = toLines(proxyRes.rawHeaders);
     let outcome: Outcome | undefined;
@@ -235,7 +236,15 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     const session = (req as Tracked)[SESSION];
     const failure = describeFailure(session?.timedOut ? { code: TIMEOUT_CODE } : err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {
-      // The target failed mid-body: the browser sees a truncated response, which is the truth.
+      if (session?.response?.complete) {
+        // Bytes after a complete response (a Content-Length one short of the body, a body on a 204
+        // or HEAD answer): the browser reads the response as framed and, like Chrome, drops the rest.
+        this.options.logger?.warn({ event: 'upstream-extra-bytes', id: session.id, url: session.request.url, upstream: failure.upstream }, `the target sent bytes after a complete response (${failure.upstream.message}); the browser gets the response as framed, without them`);
+        return;
+      }
+      // The target failed mid-body: the browser sees a truncated response, which is the truth. The
+      // head may still be in Node's buffer when the fault came in the same read: it goes out first.
+      if (!res.writableEnded) res.flushHeaders();
       res.destroy();
       this.options.logger?.warn({ event: 'upstream-abort', id: session?.id, url: session?.request.url, upstream: failure.upstream }, `the target broke off the response: ${failure.upstream.message}`);
       return;

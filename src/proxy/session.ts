@@ -38,6 +38,8 @@ export interface Session {
   timedOut: boolean;
   /** The request to the target, once it has a socket (what the timeout cuts). */
   upstream: ClientRequest | undefined;
+  /** The target's response, once its head came. */
+  response?: IncomingMessage;
 }
 
 export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {

@@ -68,3 +68,55 @@ describe('a target that answers before the whole request body came', () => {
     expect(proxy.records.map((r) => r.status)).toEqual([401, 401]);
   });
 });
+
+/** A raw target: each request head it reads is answered with `reply` (exact bytes). */
+async function rawTarget(reply: Buffer | string): Promise<string> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      while (head.includes('\r\n\r\n')) {
+        head = head.slice(head.indexOf('\r\n\r\n') + 4);
+        socket.write(reply);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  running.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('bytes after a complete response, and faults in the first read', () => {
+  const json = Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n'), Buffer.from('{"name":"José"}')]);
+  it.each([
+    ['a Content-Length that counted characters, not bytes: the body as framed', 'GET', json, 'HTTP/1.1 200 OK', '{"name":"Jos\xc3\xa9"'],
+    ['a HEAD answered with a body: the head alone', 'HEAD', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 'HTTP/1.1 200 OK', ''],
+    [
+      'a preflight 204 with a body: the 204',
+      'OPTIONS',
+      'HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: http://localhost:5173\r\nAccess-Control-Allow-Methods: PUT\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 204 No Content',
+      '',
+    ],
+  ])('%s', async (_name, method, reply, status, body) => {
+    const proxy = await proxyTo(await rawTarget(reply));
+    const { socket, text } = await connect(proxy.port);
+    const preflight = method === 'OPTIONS' ? 'Access-Control-Request-Method: PUT\r\n' : '';
+    socket.write(`${method} /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n${preflight}Connection: close\r\n\r\n`);
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(statusLines(text())).toEqual([status]);
+    const received = text().slice(text().indexOf('\r\n\r\n') + 4);
+    expect(received.replace(/^f\r\n|\r\n0\r\n\r\n$/g, '')).toBe(body);
+    expect(proxy.records[0]!.status).toBe(Number(status.split(' ')[1]));
+  });
+
+  it('a body broken in the same read as the head: the head, then the cut (not an empty reply)', async () => {
+    const proxy = await proxyTo(await rawTarget('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n'));
+    const { socket, text } = await connect(proxy.port);
+    socket.write('GET /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
+    expect(text()).not.toMatch(/\r\n0\r\n\r\n$/);
+  });
+});
