@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { HeaderLine } from '../cors/types.js';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
@@ -234,6 +234,13 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     const session = (req as Tracked)[SESSION];
+    if (session && !res.headersSent && mayResend(session, req, err)) {
+      session.retried = true;
+      session.upstream = undefined;
+      // The body was empty, so an empty stream stands in for the request already read.
+      this.proxy.web(req, res, { ...pathOptions(req), buffer: Readable.from([]) }, (e) => this.onProxyError(e, req, res));
+      return;
+    }
     const failure = describeFailure(session?.timedOut ? { code: TIMEOUT_CODE } : err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {
       if (session?.response?.complete) {
@@ -323,6 +330,21 @@ function keepChunkedFraming(proxy: ProxyServer): void {
     delete req.headers['content-length'];
     req.headers['transfer-encoding'] = framing;
   });
+}
+
+/**
+ * A pooled connection the target had already closed (it closes idle ones, often without a
+ * `Keep-Alive: timeout` hint: Go, uvicorn, gunicorn) fails the request before any byte of an answer.
+ * Chrome sends such a request again on a new connection, so the page never sees it fail; corscope
+ * does the same, once, for a request without a body (one with a body has streamed on and cannot be
+ * sent again).
+ */
+function mayResend(session: Session, req: IncomingMessage, err: unknown): boolean {
+  if (session.retried || session.timedOut || session.response || !session.upstream?.reusedSocket) return false;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ECONNRESET' && code !== 'EPIPE') return false;
+  const length = req.headers['content-length'];
+  return req.complete && (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
 }
 
 /** Per-request options for http-proxy-3 (merged into its own options on every call anyway). */

@@ -40,6 +40,8 @@ export interface Session {
   upstream: ClientRequest | undefined;
   /** The target's response, once its head came. */
   response?: IncomingMessage;
+  /** Sent again on a fresh connection after a pooled one turned out closed (at most once). */
+  retried?: boolean;
 }
 
 export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {

@@ -120,3 +120,49 @@ describe('bytes after a complete response, and faults in the first read', () => 
     expect(text()).not.toMatch(/\r\n0\r\n\r\n$/);
   });
 });
+
+describe('a pooled connection the target has closed meanwhile', () => {
+  /** Answers the first request on each connection, then drops the connection when the next one comes. */
+  async function oneShotTarget(): Promise<{ origin: string; connections: () => number }> {
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections++;
+      let requests = 0;
+      socket.on('error', () => undefined);
+      socket.on('data', () => {
+        if (++requests === 1) socket.write('HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 2\r\n\r\nok');
+        else socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    running.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
+  }
+
+  async function exchange(port: number, head: string): Promise<string> {
+    const { socket, text } = await connect(port);
+    socket.write(head);
+    await new Promise((resolve) => socket.once('close', resolve));
+    return statusLines(text())[0] ?? '(nothing)';
+  }
+
+  it('a request without a body is sent again on a new connection, as Chrome does', async () => {
+    const target = await oneShotTarget();
+    const proxy = await proxyTo(target.origin);
+    const get = 'GET /poll HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n';
+    expect(await exchange(proxy.port, get)).toBe('HTTP/1.1 200 OK');
+    expect(await exchange(proxy.port, get)).toBe('HTTP/1.1 200 OK');
+    expect(await exchange(proxy.port, get)).toBe('HTTP/1.1 200 OK');
+    expect(target.connections()).toBe(3);
+    expect(proxy.records.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
+  it('a request whose body has streamed on is not sent again: 502 saying why', async () => {
+    const target = await oneShotTarget();
+    const proxy = await proxyTo(target.origin);
+    expect(await exchange(proxy.port, 'GET /a HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).toBe('HTTP/1.1 200 OK');
+    const put = 'PUT /a HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc';
+    expect(await exchange(proxy.port, put)).toBe('HTTP/1.1 502 Bad Gateway');
+    expect(proxy.records[1]).toMatchObject({ status: 502, upstream: { code: 'ECONNRESET' } });
+  });
+});
