@@ -12,7 +12,7 @@ export interface RawHead {
 }
 
 export interface Refusal {
-  readonly status: 400 | 431;
+  readonly status: 400 | 408 | 431;
   readonly code: string;
   readonly why: string;
 }
@@ -49,6 +49,9 @@ export function describeRefusal(code: string | undefined, head: RawHead | null):
       code,
       why: `${shown} is not a method Node's HTTP parser accepts; fetch() sends methods other than DELETE GET HEAD OPTIONS POST PUT exactly as written, so a lowercase 'patch' stays lowercase: write it in uppercase`,
     };
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { status: 408, code, why: "the request's header lines did not all arrive within 60 s (Node's headersTimeout)" };
   }
   return { status: 400, code: code ?? 'HPE_ERROR', why: `Node's HTTP parser refused the request (${code ?? 'parse error'})` };
 }

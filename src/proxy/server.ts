@@ -88,7 +88,13 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     // http-proxy-3 throws when nothing listens for `error`; every call also passes its own callback.
     this.proxy.on('error', (err, req, res) => this.onProxyError(err, req, res));
     this.proxy.on('econnreset', () => undefined);
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    // No bound on a whole request: Node's default (300 s) cut long uploads that kept sending, which
+    // --timeout promises never to do. The head must still come within headersTimeout (60 s).
+    this.server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => this.onRequest(req, res));
+    // Node counts request header lines (1000 by default) and dropped the rest without a word, the
+    // Origin among them if it came late; the size limit (16 KiB, a 431 saying so) is the bound that
+    // stays. (The response side keeps Node's count: the client's parser is set before any hook runs.)
+    this.server.maxHeadersCount = 0;
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
   }

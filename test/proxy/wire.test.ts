@@ -6,6 +6,7 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeRefusal } from '../../src/proxy/refused.js';
 import { startProxy, type Proxy } from './helpers.js';
 
 const running: { close(): Promise<void> }[] = [];
@@ -15,6 +16,7 @@ afterEach(async () => {
 
 async function target(handler: http.RequestListener): Promise<string> {
   const server = http.createServer(handler);
+  server.maxHeadersCount = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   running.push({ close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -164,5 +166,40 @@ describe('a pooled connection the target has closed meanwhile', () => {
     const put = 'PUT /a HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc';
     expect(await exchange(proxy.port, put)).toBe('HTTP/1.1 502 Bad Gateway');
     expect(proxy.records[1]).toMatchObject({ status: 502, upstream: { code: 'ECONNRESET' } });
+  });
+});
+
+describe("Node's defaults that cut what a browser sends or gets", () => {
+  it('more than 1000 request header lines: all reach the target, the late Origin included', async () => {
+    let seen = 0;
+    const many = Array.from({ length: 1100 }, (_, i) => `X-N${i}: ${i}\r\n`).join('');
+    const proxy = await proxyTo(await target((req, res) => {
+      seen = req.rawHeaders.length / 2;
+      req.resume();
+      res.writeHead(200, { 'Access-Control-Allow-Origin': 'http://localhost:5173' });
+      res.end('ok');
+    }));
+    const { socket, text } = await connect(proxy.port);
+    socket.write(`GET /many HTTP/1.1\r\nHost: localhost\r\n${many}Origin: http://localhost:5173\r\nConnection: close\r\n\r\n`);
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(seen).toBeGreaterThan(1100);
+    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
+    expect(proxy.records[0]).toMatchObject({ origin: 'http://localhost:5173', verdict: 'conditional' });
+  });
+
+  it('no bound on a whole request (Node cut uploads at 300 s); the head still has 60 s', async () => {
+    const proxy = await proxyTo(await target((_req, res) => res.end()));
+    const server = (proxy.server as unknown as { server: http.Server }).server;
+    expect([server.requestTimeout, server.headersTimeout]).toEqual([0, 60_000]);
+  });
+});
+
+describe('a head that never finishes', () => {
+  it("Node's headersTimeout is a 408 saying so, not a parse refusal", () => {
+    expect(describeRefusal('ERR_HTTP_REQUEST_TIMEOUT', null)).toEqual({
+      status: 408,
+      code: 'ERR_HTTP_REQUEST_TIMEOUT',
+      why: "the request's header lines did not all arrive within 60 s (Node's headersTimeout)",
+    });
   });
 });
