@@ -195,6 +195,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     const finalStatus = outcome?.status ?? status;
     const message = finalStatus === status ? proxyRes.statusMessage : undefined;
     const head = bodiless(status, outcome ?? { status, headers: lines });
+    // The head is the target's: Node would add a Date the target did not send.
+    res.sendDate = false;
     // A repeat sends the head the judgment already holds: its wire form is made once.
     const judgment = head === outcome ? outcome.judgment : undefined;
     const wire = judgment ? (judgment.wire ??= Object.freeze(wireHead(judgment.headers))) : undefined;
@@ -220,7 +222,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   ): boolean {
     try {
       const flat = (wire ?? wireHead(head.headers)) as string[];
-      if (statusMessage) res.writeHead(head.status, statusMessage, flat);
+      // A reason phrase may be empty: the target's own, as sent.
+      if (statusMessage !== undefined) res.writeHead(head.status, statusMessage, flat);
       else res.writeHead(head.status, flat);
     } catch (err) {
       // Node refuses to send some header values the target sent (e.g. control characters).

@@ -203,3 +203,24 @@ describe('a head that never finishes', () => {
     });
   });
 });
+
+describe("the target's head as sent", () => {
+  it('an empty reason phrase stays empty; no Date is added when the target sent none', async () => {
+    const proxy = await proxyTo(await rawTarget('HTTP/1.1 200 \r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 2\r\n\r\nok'));
+    const { socket, text } = await connect(proxy.port);
+    socket.write('GET /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(text().startsWith('HTTP/1.1 200 \r\n')).toBe(true);
+    expect(text()).not.toMatch(/\r\ndate:/i);
+  });
+
+  it("the target's own Date and reason phrase are kept", async () => {
+    const date = 'Sun, 06 Nov 1994 08:49:37 GMT';
+    const proxy = await proxyTo(await rawTarget(`HTTP/1.1 200 Fine\r\nDate: ${date}\r\nContent-Length: 2\r\n\r\nok`));
+    const { socket, text } = await connect(proxy.port);
+    socket.write('GET /r HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(text().startsWith('HTTP/1.1 200 Fine\r\n')).toBe(true);
+    expect(text().match(/\r\ndate: [^\r]*/gi)).toEqual([`\r\nDate: ${date}`]);
+  });
+});
