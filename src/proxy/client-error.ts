@@ -74,9 +74,26 @@ function relayRefused(ctx: ClientErrorContext, socket: Duplex, head: RawHead, ch
   if (headEnd(chunk) === -1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(head.method)) return false;
   const session = refusedSession(ctx, head);
   if (!session || !takeOver(socket)) return false;
-  ctx.options.logger?.debug({ event: 'raw-relay', method: head.method, url: session.request.url }, `relaying ${head.method} raw: Node's parser refuses that spelling`);
+  relaySession(ctx, socket, session, head, chunk.subarray(headEnd(chunk) + 4), "Node's parser refuses that spelling");
+  return true;
+}
+
+/**
+ * One exchange on a socket Node's server no longer manages (a refused method, a non-websocket
+ * Upgrade), relayed raw and judged like any other; the connection closes after it. False when the
+ * bytes do not tell enough to judge it (no Host, not a path).
+ */
+export function relayExchange(ctx: ClientErrorContext, socket: Duplex, head: RawHead, forwarded: RawHead, rest: Buffer, why: string): boolean {
+  const session = refusedSession(ctx, head);
+  if (!session) return false;
+  relaySession(ctx, socket, session, forwarded, rest, why);
+  return true;
+}
+
+function relaySession(ctx: ClientErrorContext, socket: Duplex, session: Session, head: RawHead, rest: Buffer, why: string): void {
+  ctx.options.logger?.debug({ event: 'raw-relay', method: head.method, url: session.request.url }, `relaying ${head.method} raw: ${why}`);
   const { target, keepHost, insecure, timeoutMs } = ctx.options;
-  relayRaw(socket, head, chunk, { url: target, keepHost, insecure, timeoutMs }, {
+  relayRaw(socket, head, rest, { url: target, keepHost, insecure, timeoutMs }, {
     respond: (answer) => {
       try {
         const outcome = conclude(session, { status: answer.status, headers: answer.headers }, ctx.options, ctx.memory);
@@ -104,7 +121,6 @@ function relayRefused(ctx: ClientErrorContext, socket: Duplex, head: RawHead, ch
       socket.end(rawResponse(head.status, head.headers, failure.body));
     },
   });
-  return true;
 }
 
 /** The refused request as the browser sent it, when the bytes tell enough (a Host at least). */

@@ -82,6 +82,18 @@ export function dropHopByHopRequest(headers: IncomingHttpHeaders): void {
   if (headers.upgrade !== undefined) delete headers.upgrade;
 }
 
+/** The request lines dropHopByHopRequest drops, for a request relayed raw (framing kept). */
+const REQUEST_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade']);
+
+/** `dropHopByHopRequest` for raw request lines, in order (a raw relay adds its own `Connection`). */
+export function forwardedRequestLines(lines: readonly HeaderLine[]): HeaderLine[] {
+  const listed = connectionListed(lines);
+  return lines.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return FRAMING.has(lower) || (!REQUEST_HOP_BY_HOP.has(lower) && !listed?.has(lower));
+  });
+}
+
 export interface LocationRewrite {
   /** The lines given when nothing was rewritten (not a copy), new lines otherwise. */
   readonly headers: readonly HeaderLine[];

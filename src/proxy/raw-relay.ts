@@ -51,8 +51,8 @@ export function headEnd(chunk: Buffer): number {
   return chunk.indexOf('\r\n\r\n');
 }
 
-export function relayRaw(client: Duplex, head: RawHead, chunk: Buffer, target: RelayTarget, plan: RelayPlan): void {
-  const rest = chunk.subarray(headEnd(chunk) + 4);
+/** `rest`: what the client sent after the head (the start of a body), relayed first. */
+export function relayRaw(client: Duplex, head: RawHead, rest: Buffer, target: RelayTarget, plan: RelayPlan): void {
   const { url } = target;
   const prefix = url.pathname === '/' ? '' : url.pathname.replace(/\/+$/, '');
   const host = target.keepHost ? (head.headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? url.host) : url.host;

@@ -13,8 +13,8 @@ import type { HeaderLine } from '../cors/types.js';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
-import { bodiless, dropHopByHopRequest, rewriteLocation, wireHead } from './head.js';
-import { handleClientError } from './client-error.js';
+import { bodiless, dropHopByHopRequest, forwardedRequestLines, rewriteLocation, wireHead } from './head.js';
+import { handleClientError, relayExchange } from './client-error.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
@@ -285,6 +285,16 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!/\bwebsocket\b/i.test(req.headers.upgrade ?? '')) {
+      // `Upgrade: h2c` (curl --http2, Java's HttpClient), `TLS/1.2`: not a protocol corscope speaks,
+      // so the request goes on as the plain HTTP/1.1 request it also is, without the offer.
+      const lines = toLines(req.rawHeaders);
+      const asSent = { method: req.method ?? 'GET', target: req.url ?? '/', headers: lines };
+      const ctx = { options: this.options, memory: this.memory, publish: (record: ExchangeRecord) => this.publish(record) };
+      if (relayExchange(ctx, socket, asSent, { ...asSent, headers: forwardedRequestLines(lines) }, head, `an Upgrade to ${req.headers.upgrade ?? ''} is not taken up`)) return;
+      socket.destroy();
+      return;
+    }
     this.upgraded.add(socket);
     socket.on('close', () => this.upgraded.delete(socket));
     socket.on('error', () => socket.destroy());

@@ -224,3 +224,29 @@ describe("the target's head as sent", () => {
     expect(text().match(/\r\ndate: [^\r]*/gi)).toEqual([`\r\nDate: ${date}`]);
   });
 });
+
+describe('an Upgrade corscope does not take up', () => {
+  it.each([
+    ['h2c (curl --http2, Java HttpClient)', 'GET', 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n', ''],
+    ['TLS/1.2 on a POST with a body', 'POST', 'Connection: upgrade\r\nUpgrade: TLS/1.2\r\nContent-Length: 5\r\n', 'hello'],
+  ])('%s: answered as the plain HTTP/1.1 request it also is', async (_name, method, lines, body) => {
+    const proxy = await proxyTo(await target((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const json = JSON.stringify({ names: req.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase()), body: Buffer.concat(chunks).toString() });
+        res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) });
+        res.end(json);
+      });
+    }));
+    const { socket, text } = await connect(proxy.port);
+    socket.write(`${method} /up HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n${lines}\r\n${body}`);
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
+    const seen = JSON.parse(text().slice(text().indexOf('\r\n\r\n') + 4)) as { names: string[]; body: string };
+    expect(seen.body).toBe(body);
+    expect(seen.names).toContain('origin');
+    expect(seen.names.filter((n) => ['upgrade', 'http2-settings'].includes(n))).toEqual([]);
+    expect(proxy.records[0]).toMatchObject({ method, status: 200, verdict: 'conditional' });
+  });
+});
