@@ -20,6 +20,7 @@ import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
+import { dropUnsentBody, keepChunkedFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
 /**
@@ -53,8 +54,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.options = resolveOptions(options);
     const { target, insecure, keepHost, maxSockets } = this.options;
     const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 32), scheduling: 'lifo' as const };
-    this.agent =
-      target.protocol === 'https:' ? new https.Agent({ ...agentOptions, rejectUnauthorized: !insecure }) : new http.Agent(agentOptions);
+    this.agent = upstreamAgent(target.protocol === 'https:' ? new https.Agent({ ...agentOptions, rejectUnauthorized: !insecure }) : new http.Agent(agentOptions));
     this.proxy = createProxyServer({
       // A URL object, not its href: http-proxy-3 parses a string target again on every request.
       target: new URL(target.href),
@@ -93,7 +93,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     this.server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => this.onRequest(req, res));
     // Node counts request header lines (1000 by default) and dropped the rest without a word, the
     // Origin among them if it came late; the size limit (16 KiB, a 431 saying so) is the bound that
-    // stays. (The response side keeps Node's count: the client's parser is set before any hook runs.)
+    // stays. The response side: upstreamAgent (forwarding.ts).
     this.server.maxHeadersCount = 0;
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
@@ -327,79 +327,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private engineFault(err: unknown, req: IncomingMessage): void {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
-}
-
-/**
- * http-proxy-3's `deleteLength` pass gives a DELETE or OPTIONS without Content-Length a
- * `content-length: 0` and drops its Transfer-Encoding: right when there is no body, but a chunked
- * body was then cut off and the target answered a request the browser never made. Two passes
- * around it put the chunked framing back; for every other request they cost a method comparison.
- * (`after` in http-proxy-3 1.23 inserts before the named pass, so both use `before`.)
- */
-const CHUNKED = Symbol('corscope.chunked');
-type Chunked = IncomingMessage & { [CHUNKED]?: string };
-function keepChunkedFraming(proxy: ProxyServer): void {
-  const emptyBodied = (req: IncomingMessage): boolean => req.method === 'DELETE' || req.method === 'OPTIONS';
-  proxy.before('web', 'deleteLength', (req: IncomingMessage) => {
-    if (emptyBodied(req) && req.headers['transfer-encoding'] !== undefined) (req as Chunked)[CHUNKED] = req.headers['transfer-encoding'];
-  });
-  proxy.before('web', 'timeout', (req: IncomingMessage) => {
-    const framing = emptyBodied(req) ? (req as Chunked)[CHUNKED] : undefined;
-    if (framing === undefined) return;
-    delete req.headers['content-length'];
-    req.headers['transfer-encoding'] = framing;
-  });
-}
-
-/**
- * A pooled connection the target had already closed (it closes idle ones, often without a
- * `Keep-Alive: timeout` hint: Go, uvicorn, gunicorn) fails the request before any byte of an answer.
- * Chrome sends such a request again on a new connection, so the page never sees it fail; corscope
- * does the same, once, for a request without a body (one with a body has streamed on and cannot be
- * sent again).
- */
-function mayResend(session: Session, req: IncomingMessage, err: unknown): boolean {
-  if (session.retried || session.timedOut || session.response || !session.upstream?.reusedSocket) return false;
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== 'ECONNRESET' && code !== 'EPIPE') return false;
-  const length = req.headers['content-length'];
-  return req.complete && (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
-}
-
-/** Per-request options for http-proxy-3 (merged into its own options on every call anyway). */
-const VERBATIM_PATH = Object.freeze({});
-/**
- * A request target that is not a path (`GET http://host/p` when corscope is used as a forward
- * proxy, `OPTIONS *`) is reduced to its path and query by http-proxy-3's parsing, as before.
- */
-const PARSED_PATH = Object.freeze({ toProxy: false });
-const pathOptions = (req: IncomingMessage): object => (req.url?.startsWith('/') ? VERBATIM_PATH : PARSED_PATH);
-
-/**
- * The target answered before it had the whole request body (a 401 or 413 to an upload) and its
- * response is complete. Node's client stops draining a request once its response has ended, so
- * the body pipe would stall for good and the browser's upload with it. The rest of the body goes
- * nowhere, as the target would have dropped it, and the connection to the target, left mid-request,
- * is closed rather than reused.
- */
-function dropUnsentBody(req: IncomingMessage, upstream: http.ClientRequest | undefined): void {
-  if (req.complete && req.readableEnded) return;
-  req.unpipe();
-  req.resume();
-  upstream?.destroy();
-}
-
-/**
- * Streams the body on. Plain `pipe` rather than `stream.pipeline`, which allocates an
- * AbortController (and a DOMException on finish) per response: measurable per request. Teardown:
- * the target breaking off mid-body destroys `from` with an error (emitted because this listener
- * exists), and the browser must then see a cut response, not a short one that looks whole; the
- * browser going away is http-proxy-3's to handle (its `close` listener destroys the request to
- * the target, which destroys `from`).
- */
-function relay(from: IncomingMessage, to: ServerResponse): void {
-  from.on('error', () => to.destroy());
-  from.pipe(to);
 }
 
 export function createCorscope(options: CorscopeOptions): CorscopeServer {

@@ -250,3 +250,18 @@ describe('an Upgrade corscope does not take up', () => {
     expect(proxy.records[0]).toMatchObject({ method, status: 200, verdict: 'conditional' });
   });
 });
+
+describe('large response heads, as Chrome reads them', () => {
+  it.each([
+    ['a 20 KB head (five 4 KB cookies): Node alone stops at 16 KiB', Array.from({ length: 5 }, (_, i) => `Set-Cookie: c${i}=${'v'.repeat(4000)}\r\n`).join('')],
+    ['1100 header lines: Node alone drops those past 1000', Array.from({ length: 1100 }, (_, i) => `X-N${i}: ${i}\r\n`).join('')],
+  ])('%s', async (_name, lines) => {
+    const proxy = await proxyTo(await rawTarget(`HTTP/1.1 200 OK\r\n${lines}Access-Control-Allow-Origin: http://localhost:5173\r\nContent-Length: 2\r\n\r\nok`));
+    const { socket, text } = await connect(proxy.port);
+    socket.write('GET /big-head HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
+    expect(text()).toContain(`${lines}Access-Control-Allow-Origin: http://localhost:5173\r\n`);
+    expect(proxy.records[0]).toMatchObject({ status: 200, verdict: 'conditional' });
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * How corscope has http-proxy-3 forward a request and its answer as they were sent: the adaptations
+ * around its passes and Node's client that a faithful debugging proxy needs, each found by a case
+ * where a direct connection and one through corscope differed.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type https from 'node:https';
+import type { ProxyServer } from 'http-proxy-3';
+import type { Session } from './session.js';
+
+/**
+ * Chrome reads response heads up to 256 KiB; Node's client stops at 16 KiB (a 502) and at 1000
+ * header lines (the rest dropped without a word). Both are set per request before its socket's
+ * parser is made, which only the agent sees in time (`addRequest`, the hook agents like
+ * agent-base override).
+ */
+export const MAX_RESPONSE_HEAD = 256 * 1024;
+export function upstreamAgent<A extends http.Agent | https.Agent>(agent: A): A {
+  const addRequest = (agent as unknown as { addRequest: (req: http.ClientRequest, ...rest: unknown[]) => void }).addRequest;
+  Object.assign(agent, {
+    addRequest(this: A, req: http.ClientRequest, ...rest: unknown[]): void {
+      (req as http.ClientRequest & { maxHeaderSize?: number }).maxHeaderSize = MAX_RESPONSE_HEAD;
+      req.maxHeadersCount = 0;
+      addRequest.call(this, req, ...rest);
+    },
+  });
+  return agent;
+}
+
+/**
+ * http-proxy-3's `deleteLength` pass gives a DELETE or OPTIONS without Content-Length a
+ * `content-length: 0` and drops its Transfer-Encoding: right when there is no body, but a chunked
+ * body was then cut off and the target answered a request the browser never made. Two passes
+ * around it put the chunked framing back; for every other request they cost a method comparison.
+ * (`after` in http-proxy-3 1.23 inserts before the named pass, so both use `before`.)
+ */
+const CHUNKED = Symbol('corscope.chunked');
+type Chunked = IncomingMessage & { [CHUNKED]?: string };
+export function keepChunkedFraming(proxy: ProxyServer): void {
+  const emptyBodied = (req: IncomingMessage): boolean => req.method === 'DELETE' || req.method === 'OPTIONS';
+  proxy.before('web', 'deleteLength', (req: IncomingMessage) => {
+    if (emptyBodied(req) && req.headers['transfer-encoding'] !== undefined) (req as Chunked)[CHUNKED] = req.headers['transfer-encoding'];
+  });
+  proxy.before('web', 'timeout', (req: IncomingMessage) => {
+    const framing = emptyBodied(req) ? (req as Chunked)[CHUNKED] : undefined;
+    if (framing === undefined) return;
+    delete req.headers['content-length'];
+    req.headers['transfer-encoding'] = framing;
+  });
+}
+
+/**
+ * A pooled connection the target had already closed (it closes idle ones, often without a
+ * `Keep-Alive: timeout` hint: Go, uvicorn, gunicorn) fails the request before any byte of an answer.
+ * Chrome sends such a request again on a new connection, so the page never sees it fail; corscope
+ * does the same, once, for a request without a body (one with a body has streamed on and cannot be
+ * sent again).
+ */
+export function mayResend(session: Session, req: IncomingMessage, err: unknown): boolean {
+  if (session.retried || session.timedOut || session.response || !session.upstream?.reusedSocket) return false;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ECONNRESET' && code !== 'EPIPE') return false;
+  const length = req.headers['content-length'];
+  return req.complete && (length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined;
+}
+
+/** Per-request options for http-proxy-3 (merged into its own options on every call anyway). */
+const VERBATIM_PATH = Object.freeze({});
+/**
+ * A request target that is not a path (`GET http://host/p` when corscope is used as a forward
+ * proxy, `OPTIONS *`) is reduced to its path and query by http-proxy-3's parsing, as before.
+ */
+const PARSED_PATH = Object.freeze({ toProxy: false });
+export const pathOptions = (req: IncomingMessage): object => (req.url?.startsWith('/') ? VERBATIM_PATH : PARSED_PATH);
+
+/**
+ * The target answered before it had the whole request body (a 401 or 413 to an upload) and its
+ * response is complete. Node's client stops draining a request once its response has ended, so
+ * the body pipe would stall for good and the browser's upload with it. The rest of the body goes
+ * nowhere, as the target would have dropped it, and the connection to the target, left mid-request,
+ * is closed rather than reused.
+ */
+export function dropUnsentBody(req: IncomingMessage, upstream: http.ClientRequest | undefined): void {
+  if (req.complete && req.readableEnded) return;
+  req.unpipe();
+  req.resume();
+  upstream?.destroy();
+}
+
+/**
+ * Streams the body on. Plain `pipe` rather than `stream.pipeline`, which allocates an
+ * AbortController (and a DOMException on finish) per response: measurable per request. Teardown:
+ * the target breaking off mid-body destroys `from` with an error (emitted because this listener
+ * exists), and the browser must then see a cut response, not a short one that looks whole; the
+ * browser going away is http-proxy-3's to handle (its `close` listener destroys the request to
+ * the target, which destroys `from`).
+ */
+export function relay(from: IncomingMessage, to: ServerResponse): void {
+  from.on('error', () => to.destroy());
+  from.pipe(to);
+}
