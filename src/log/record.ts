@@ -181,6 +181,7 @@ export function summarize(record: ExchangeRecord): string {
   const target = `${record.method} ${record.url}`;
   if (record.upstream) {
     const chrome = record.chrome ? ` Chrome will show: ${record.chrome.message}` : '';
+    if (record.upstream.code === 'BODY_STALL') return `corscope gave up on ${target}: ${record.upstream.message}; the browser got ${record.status}.${chrome}`;
     return `corscope could not get a response from the target (${record.upstream.code}: ${record.upstream.message}); the browser got ${record.status}.${chrome}`;
   }
   if (record.refused) {

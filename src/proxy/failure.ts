@@ -6,9 +6,11 @@ import type { UpstreamFailure } from '../log/record.js';
 
 /** Marks the timeout corscope itself enforces, so it maps to 504 rather than 502. */
 export const TIMEOUT_CODE = 'CORSCOPE_TIMEOUT';
+/** The wait timed out while the browser's own request body had stopped coming: its stall, not the target's. */
+export const BODY_STALL_CODE = 'CORSCOPE_BODY_STALL';
 
 export interface FailureReply {
-  readonly status: 502 | 504;
+  readonly status: 408 | 502 | 504;
   readonly body: string;
   readonly upstream: UpstreamFailure;
 }
@@ -26,6 +28,9 @@ export function describeFailure(err: unknown, target: string, timeoutMs: number)
   const code = e.code ?? 'ERROR';
   const where = e.address ? ` ${e.address}${e.port ? `:${e.port}` : ''}` : '';
   const reason = explain(code, where, timeoutMs, e.message ?? 'unknown error', e.hostname);
+  if (code === BODY_STALL_CODE) {
+    return { status: 408, body: `corscope: ${reason}\n`, upstream: { code: 'BODY_STALL', message: reason, target } };
+  }
   const status = code === TIMEOUT_CODE ? 504 : 502;
   return {
     status,
@@ -48,6 +53,8 @@ function explain(code: string, where: string, timeoutMs: number, fallback: strin
       return `the target${where} is unreachable`;
     case TIMEOUT_CODE:
       return `no response head within ${timeoutMs} ms (--timeout)`;
+    case BODY_STALL_CODE:
+      return `the request body stopped coming from the browser: nothing moved to or from the target for ${timeoutMs} ms (--timeout), so the request was given up`;
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':

@@ -12,7 +12,7 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { HeaderLine } from '../cors/types.js';
 import { levelFor, type ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
-import { describeFailure, TIMEOUT_CODE } from './failure.js';
+import { BODY_STALL_CODE, describeFailure, TIMEOUT_CODE } from './failure.js';
 import { bodiless, dropHopByHopRequest, forwardedRequestLines, rewriteLocation, wireHead } from './head.js';
 import { handleClientError, relayExchange } from './client-error.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
@@ -250,7 +250,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       this.proxy.web(req, res, { ...pathOptions(req), buffer: Readable.from([]) }, (e) => this.onProxyError(e, req, res));
       return;
     }
-    const failure = describeFailure(session?.timedOut ? { code: TIMEOUT_CODE } : err, this.options.target.href, this.options.timeoutMs);
+    const timedOut = session?.timedOut ? { code: req.complete ? TIMEOUT_CODE : BODY_STALL_CODE } : undefined;
+    const failure = describeFailure(timedOut ?? err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {
       if (session?.response?.complete) {
         // Bytes after a complete response (a Content-Length one short of the body, a body on a 204

@@ -141,6 +141,18 @@ describe('--timeout on real sockets', () => {
     expect(proxy.records[0]).toMatchObject({ status: 504, upstream: { code: 'TIMEOUT' } });
   });
 
+  it('a browser whose upload stops mid-body gets a 408 saying so, not a 504 blaming the target', async () => {
+    const proxy = await pair((req) => req.resume(), 150);
+    const reply = await request(proxy.port, 'PUT', '/upload', (req) => {
+      req.setHeader('Content-Length', '10');
+      req.write('abc');
+    });
+    expect(reply.status).toBe(408);
+    expect(reply.body).toMatch(/^corscope: the request body stopped coming from the browser: nothing moved to or from the target for 150 ms/);
+    expect(proxy.records[0]).toMatchObject({ status: 408, upstream: { code: 'BODY_STALL' } });
+    expect(proxy.records[0]!.msg).toMatch(/^corscope gave up on PUT http:\/\/[\w.]+:\d+\/upload: the request body stopped coming/);
+  });
+
   it('an upload that keeps sending for four timeouts gets through', async () => {
     const proxy = await pair((req, res) => {
       let bytes = 0;
