@@ -88,6 +88,28 @@ export function dropUnsentBody(req: IncomingMessage, upstream: http.ClientReques
 }
 
 /**
+ * A `103 Early Hints` from the target goes on to the browser (Chrome preloads what its `Link` lines
+ * name while the target is still working). Other interim answers are not passed on: Chrome acts on
+ * no other, and Node's server writes only this one. A `Link` Node refuses to write is left out.
+ */
+export function forwardEarlyHints(info: http.InformationEvent, res: ServerResponse): void {
+  if (info.statusCode !== 103 || res.headersSent) return;
+  const hints: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < info.rawHeaders.length; i += 2) {
+    const name = info.rawHeaders[i]!.toLowerCase();
+    const value = info.rawHeaders[i + 1]!;
+    const known = hints[name];
+    hints[name] = known === undefined ? value : [...(Array.isArray(known) ? known : [known]), value];
+  }
+  if (hints.link === undefined) return;
+  try {
+    res.writeEarlyHints(hints);
+  } catch {
+    // An invalid Link value: Chrome would ignore the hint too.
+  }
+}
+
+/**
  * Streams the body on. Plain `pipe` rather than `stream.pipeline`, which allocates an
  * AbortController (and a DOMException on finish) per response: measurable per request. Teardown:
  * the target breaking off mid-body destroys `from` with an error (emitted because this listener

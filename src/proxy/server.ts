@@ -20,7 +20,7 @@ import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
-import { dropUnsentBody, keepChunkedFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
+import { dropUnsentBody, forwardEarlyHints, keepChunkedFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
 /**
@@ -83,7 +83,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       nextId: () => String(++counter),
     };
     keepChunkedFraming(this.proxy);
-    this.proxy.on('proxyReq', (proxyReq, req) => this.onProxyReq(proxyReq, req));
+    this.proxy.on('proxyReq', (proxyReq, req, res) => this.onProxyReq(proxyReq, req, res));
     this.proxy.on('proxyRes', (proxyRes, req, res) => this.onProxyRes(proxyRes, req, res));
     // http-proxy-3 throws when nothing listens for `error`; every call also passes its own callback.
     this.proxy.on('error', (err, req, res) => this.onProxyError(err, req, res));
@@ -166,7 +166,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   }
 
   /** The request has a socket to the target: the watchdog times the wait for the response head. */
-  private onProxyReq(proxyReq: http.ClientRequest, req: IncomingMessage): void {
+  private onProxyReq(proxyReq: http.ClientRequest, req: IncomingMessage, res: ServerResponse): void {
+    proxyReq.on('information', (info) => forwardEarlyHints(info, res));
     const session = (req as Tracked)[SESSION];
     if (!session || !proxyReq.socket) return;
     session.upstream = proxyReq;

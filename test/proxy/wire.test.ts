@@ -265,3 +265,16 @@ describe('large response heads, as Chrome reads them', () => {
     expect(proxy.records[0]).toMatchObject({ status: 200, verdict: 'conditional' });
   });
 });
+
+describe('interim answers', () => {
+  it('a 103 Early Hints reaches the browser before the answer; a 102 does not', async () => {
+    const hints = 'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\nLink: </app.js>; rel=preload; as=script\r\n\r\n';
+    const proxy = await proxyTo(await rawTarget(`HTTP/1.1 102 Processing\r\n\r\n${hints}HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 2\r\n\r\nok`));
+    const { socket, text } = await connect(proxy.port);
+    socket.write('GET /page HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(statusLines(text())).toEqual(['HTTP/1.1 103 Early Hints', 'HTTP/1.1 200 OK']);
+    expect(text()).toMatch(/^HTTP\/1\.1 103 Early Hints\r\nLink: <\/style\.css>; rel=preload; as=style, <\/app\.js>; rel=preload; as=script\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    expect(proxy.records.map((r) => r.status)).toEqual([200]);
+  });
+});
