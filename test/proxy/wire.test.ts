@@ -1,7 +1,8 @@
 /**
  * What the browser and the target see on the wire when one of them does something unusual but
- * legal: a target that answers an upload early, closes idle connections, or sends bytes after a
- * complete response. Each case was checked against a direct connection first.
+ * legal: a target that answers an upload early, closes idle connections, sends bytes after a
+ * complete response, a huge head or a 103; a request with 1000+ header lines or an Upgrade other
+ * than websocket. Each case was checked against a direct connection first (a wire audit).
  */
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
@@ -22,6 +23,24 @@ async function target(handler: http.RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A raw target: each request head it reads is answered with `reply` (exact bytes). */
+async function rawTarget(reply: Buffer | string): Promise<string> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      while (head.includes('\r\n\r\n')) {
+        head = head.slice(head.indexOf('\r\n\r\n') + 4);
+        socket.write(reply);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  running.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 async function proxyTo(origin: string, options = {}): Promise<Proxy> {
   const proxy = await startProxy(origin, options);
   running.push(proxy);
@@ -36,6 +55,14 @@ async function connect(port: number): Promise<{ socket: net.Socket; text: () => 
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
   running.push({ close: async () => void socket.destroy() });
   return { socket, text: () => received };
+}
+
+/** Writes `head` on a new connection that asks to be closed, and returns everything received. */
+async function roundTrip(port: number, head: string): Promise<string> {
+  const { socket, text } = await connect(port);
+  socket.write(head);
+  await new Promise((resolve) => socket.once('close', resolve));
+  return text();
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,24 +98,6 @@ describe('a target that answers before the whole request body came', () => {
   });
 });
 
-/** A raw target: each request head it reads is answered with `reply` (exact bytes). */
-async function rawTarget(reply: Buffer | string): Promise<string> {
-  const server = net.createServer((socket) => {
-    socket.on('error', () => undefined);
-    let head = '';
-    socket.on('data', (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      while (head.includes('\r\n\r\n')) {
-        head = head.slice(head.indexOf('\r\n\r\n') + 4);
-        socket.write(reply);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  running.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 describe('bytes after a complete response, and faults in the first read', () => {
   const json = Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n'), Buffer.from('{"name":"José"}')]);
   it.each([
@@ -115,11 +124,9 @@ describe('bytes after a complete response, and faults in the first read', () => 
 
   it('a body broken in the same read as the head: the head, then the cut (not an empty reply)', async () => {
     const proxy = await proxyTo(await rawTarget('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n'));
-    const { socket, text } = await connect(proxy.port);
-    socket.write('GET /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n\r\n');
-    await new Promise((resolve) => socket.once('close', resolve));
-    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
-    expect(text()).not.toMatch(/\r\n0\r\n\r\n$/);
+    const received = await roundTrip(proxy.port, 'GET /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n\r\n');
+    expect(statusLines(received)).toEqual(['HTTP/1.1 200 OK']);
+    expect(received).not.toMatch(/\r\n0\r\n\r\n$/);
   });
 });
 
@@ -141,12 +148,7 @@ describe('a pooled connection the target has closed meanwhile', () => {
     return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
   }
 
-  async function exchange(port: number, head: string): Promise<string> {
-    const { socket, text } = await connect(port);
-    socket.write(head);
-    await new Promise((resolve) => socket.once('close', resolve));
-    return statusLines(text())[0] ?? '(nothing)';
-  }
+  const exchange = async (port: number, head: string): Promise<string> => statusLines(await roundTrip(port, head))[0] ?? '(nothing)';
 
   it('a request without a body is sent again on a new connection, as Chrome does', async () => {
     const target = await oneShotTarget();
@@ -179,11 +181,9 @@ describe("Node's defaults that cut what a browser sends or gets", () => {
       res.writeHead(200, { 'Access-Control-Allow-Origin': 'http://localhost:5173' });
       res.end('ok');
     }));
-    const { socket, text } = await connect(proxy.port);
-    socket.write(`GET /many HTTP/1.1\r\nHost: localhost\r\n${many}Origin: http://localhost:5173\r\nConnection: close\r\n\r\n`);
-    await new Promise((resolve) => socket.once('close', resolve));
+    const received = await roundTrip(proxy.port, `GET /many HTTP/1.1\r\nHost: localhost\r\n${many}Origin: http://localhost:5173\r\nConnection: close\r\n\r\n`);
     expect(seen).toBeGreaterThan(1100);
-    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
+    expect(statusLines(received)).toEqual(['HTTP/1.1 200 OK']);
     expect(proxy.records[0]).toMatchObject({ origin: 'http://localhost:5173', verdict: 'conditional' });
   });
 
@@ -207,21 +207,17 @@ describe('a head that never finishes', () => {
 describe("the target's head as sent", () => {
   it('an empty reason phrase stays empty; no Date is added when the target sent none', async () => {
     const proxy = await proxyTo(await rawTarget('HTTP/1.1 200 \r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 2\r\n\r\nok'));
-    const { socket, text } = await connect(proxy.port);
-    socket.write('GET /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
-    await new Promise((resolve) => socket.once('close', resolve));
-    expect(text().startsWith('HTTP/1.1 200 \r\n')).toBe(true);
-    expect(text()).not.toMatch(/\r\ndate:/i);
+    const received = await roundTrip(proxy.port, 'GET /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
+    expect(received.startsWith('HTTP/1.1 200 \r\n')).toBe(true);
+    expect(received).not.toMatch(/\r\ndate:/i);
   });
 
   it("the target's own Date and reason phrase are kept", async () => {
     const date = 'Sun, 06 Nov 1994 08:49:37 GMT';
     const proxy = await proxyTo(await rawTarget(`HTTP/1.1 200 Fine\r\nDate: ${date}\r\nContent-Length: 2\r\n\r\nok`));
-    const { socket, text } = await connect(proxy.port);
-    socket.write('GET /r HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
-    await new Promise((resolve) => socket.once('close', resolve));
-    expect(text().startsWith('HTTP/1.1 200 Fine\r\n')).toBe(true);
-    expect(text().match(/\r\ndate: [^\r]*/gi)).toEqual([`\r\nDate: ${date}`]);
+    const received = await roundTrip(proxy.port, 'GET /r HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    expect(received.startsWith('HTTP/1.1 200 Fine\r\n')).toBe(true);
+    expect(received.match(/\r\ndate: [^\r]*/gi)).toEqual([`\r\nDate: ${date}`]);
   });
 });
 
@@ -239,11 +235,9 @@ describe('an Upgrade corscope does not take up', () => {
         res.end(json);
       });
     }));
-    const { socket, text } = await connect(proxy.port);
-    socket.write(`${method} /up HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n${lines}\r\n${body}`);
-    await new Promise((resolve) => socket.once('close', resolve));
-    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
-    const seen = JSON.parse(text().slice(text().indexOf('\r\n\r\n') + 4)) as { names: string[]; body: string };
+    const received = await roundTrip(proxy.port, `${method} /up HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n${lines}\r\n${body}`);
+    expect(statusLines(received)).toEqual(['HTTP/1.1 200 OK']);
+    const seen = JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4)) as { names: string[]; body: string };
     expect(seen.body).toBe(body);
     expect(seen.names).toContain('origin');
     expect(seen.names.filter((n) => ['upgrade', 'http2-settings'].includes(n))).toEqual([]);
@@ -257,11 +251,9 @@ describe('large response heads, as Chrome reads them', () => {
     ['1100 header lines: Node alone drops those past 1000', Array.from({ length: 1100 }, (_, i) => `X-N${i}: ${i}\r\n`).join('')],
   ])('%s', async (_name, lines) => {
     const proxy = await proxyTo(await rawTarget(`HTTP/1.1 200 OK\r\n${lines}Access-Control-Allow-Origin: http://localhost:5173\r\nContent-Length: 2\r\n\r\nok`));
-    const { socket, text } = await connect(proxy.port);
-    socket.write('GET /big-head HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
-    await new Promise((resolve) => socket.once('close', resolve));
-    expect(statusLines(text())).toEqual(['HTTP/1.1 200 OK']);
-    expect(text()).toContain(`${lines}Access-Control-Allow-Origin: http://localhost:5173\r\n`);
+    const received = await roundTrip(proxy.port, 'GET /big-head HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
+    expect(statusLines(received)).toEqual(['HTTP/1.1 200 OK']);
+    expect(received).toContain(`${lines}Access-Control-Allow-Origin: http://localhost:5173\r\n`);
     expect(proxy.records[0]).toMatchObject({ status: 200, verdict: 'conditional' });
   });
 });
@@ -270,11 +262,9 @@ describe('interim answers', () => {
   it('a 103 Early Hints reaches the browser before the answer; a 102 does not', async () => {
     const hints = 'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\nLink: </app.js>; rel=preload; as=script\r\n\r\n';
     const proxy = await proxyTo(await rawTarget(`HTTP/1.1 102 Processing\r\n\r\n${hints}HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 2\r\n\r\nok`));
-    const { socket, text } = await connect(proxy.port);
-    socket.write('GET /page HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
-    await new Promise((resolve) => socket.once('close', resolve));
-    expect(statusLines(text())).toEqual(['HTTP/1.1 103 Early Hints', 'HTTP/1.1 200 OK']);
-    expect(text()).toMatch(/^HTTP\/1\.1 103 Early Hints\r\nLink: <\/style\.css>; rel=preload; as=style, <\/app\.js>; rel=preload; as=script\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    const received = await roundTrip(proxy.port, 'GET /page HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\nConnection: close\r\n\r\n');
+    expect(statusLines(received)).toEqual(['HTTP/1.1 103 Early Hints', 'HTTP/1.1 200 OK']);
+    expect(received).toMatch(/^HTTP\/1\.1 103 Early Hints\r\nLink: <\/style\.css>; rel=preload; as=style, <\/app\.js>; rel=preload; as=script\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
     expect(proxy.records.map((r) => r.status)).toEqual([200]);
   });
 });
