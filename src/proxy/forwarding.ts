@@ -37,12 +37,11 @@ export function upstreamAgent<A extends http.Agent | https.Agent>(agent: A): A {
 const CHUNKED = Symbol('corscope.chunked');
 type Chunked = IncomingMessage & { [CHUNKED]?: string };
 export function keepChunkedFraming(proxy: ProxyServer): void {
-  const emptyBodied = (req: IncomingMessage): boolean => req.method === 'DELETE' || req.method === 'OPTIONS';
   proxy.before('web', 'deleteLength', (req: IncomingMessage) => {
-    if (emptyBodied(req) && req.headers['transfer-encoding'] !== undefined) (req as Chunked)[CHUNKED] = req.headers['transfer-encoding'];
+    if ((req.method === 'DELETE' || req.method === 'OPTIONS') && req.headers['transfer-encoding'] !== undefined) (req as Chunked)[CHUNKED] = req.headers['transfer-encoding'];
   });
   proxy.before('web', 'timeout', (req: IncomingMessage) => {
-    const framing = emptyBodied(req) ? (req as Chunked)[CHUNKED] : undefined;
+    const framing = (req as Chunked)[CHUNKED];
     if (framing === undefined) return;
     delete req.headers['content-length'];
     req.headers['transfer-encoding'] = framing;

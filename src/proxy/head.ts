@@ -48,6 +48,9 @@ function isEndToEnd(name: string, listed: Set<string> | undefined): boolean {
   return !HOP_BY_HOP.has(lower) && !listed?.has(lower);
 }
 
+/** The request lines that belong to the browser's connection only (besides those `Connection` lists). */
+const REQUEST_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade']);
+
 /** Request lines that frame the body: Node re-frames it for the target from these, so they stay. */
 const FRAMING = new Set(['content-length', 'transfer-encoding']);
 
@@ -70,20 +73,13 @@ export function dropHopByHopRequest(headers: IncomingHttpHeaders): void {
   if (plain && headers['keep-alive'] === undefined && headers['proxy-connection'] === undefined && headers.te === undefined && headers.upgrade === undefined && headers.expect === undefined) return;
   if (headers.expect !== undefined) delete headers.expect;
   if (connection !== undefined) {
-    delete headers.connection;
     for (const token of connection.split(',')) {
       const name = token.trim().toLowerCase();
       if (name !== '' && !FRAMING.has(name)) delete headers[name];
     }
   }
-  if (headers['keep-alive'] !== undefined) delete headers['keep-alive'];
-  if (headers['proxy-connection'] !== undefined) delete headers['proxy-connection'];
-  if (headers.te !== undefined) delete headers.te;
-  if (headers.upgrade !== undefined) delete headers.upgrade;
+  for (const name of REQUEST_HOP_BY_HOP) if (headers[name] !== undefined) delete headers[name];
 }
-
-/** The request lines dropHopByHopRequest drops, for a request relayed raw (framing kept). */
-const REQUEST_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade']);
 
 /** `dropHopByHopRequest` for raw request lines, in order (a raw relay adds its own `Connection`). */
 export function forwardedRequestLines(lines: readonly HeaderLine[]): HeaderLine[] {

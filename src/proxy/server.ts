@@ -150,8 +150,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       session = openSession(req, this.options, this.memory, this.listeningHost);
     } catch (err) {
       this.engineFault(err, req);
-      dropHopByHopRequest(req.headers);
-      this.proxy.web(req, res, pathOptions(req), (e) => this.onProxyError(e, req, res));
+      this.forward(req, res);
       return;
     }
     const { options } = this;
@@ -161,6 +160,11 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     (req as Tracked)[SESSION] = session;
+    this.forward(req, res);
+  }
+
+  /** Hands the request to http-proxy-3, without the lines that were the browser's connection's only. */
+  private forward(req: IncomingMessage, res: ServerResponse): void {
     dropHopByHopRequest(req.headers);
     this.proxy.web(req, res, pathOptions(req), (err) => this.onProxyError(err, req, res));
   }
