@@ -49,7 +49,7 @@ export type BodyReading =
 function locateStatusLine(bytes: Buffer): number {
   const last = Math.min(bytes.length - 4, 4);
   for (let i = 0; i <= last; i++) {
-    if (bytes.latin1Slice(i, i + 4).toLowerCase() === 'http') return i;
+    if (bytes.toString('latin1', i, i + 4).toLowerCase() === 'http') return i;
   }
   return -1;
 }
@@ -184,7 +184,7 @@ export function readResponseHead(bytes: Buffer, method: string): HeadReading {
   if (start === -1) return { kind: 'partial' };
   const end = locateEndOfHeaders(bytes, start);
   if (end === -1) return { kind: 'partial' };
-  const text = bytes.latin1Slice(start, end);
+  const text = bytes.toString('latin1', start, end);
   if (text.includes('\0')) return { kind: 'refused', netError: 'ERR_INVALID_HTTP_RESPONSE', why: 'the response head contains a NUL byte' };
   const quirks: string[] = [];
   if (start > 0) quirks.push(`${start} byte(s) before the status line, which Chrome skips`);
@@ -252,7 +252,7 @@ export function decodeChunked(bytes: Buffer): BodyReading {
   for (;;) {
     const lf = bytes.indexOf(0x0a, at);
     if (lf === -1) return { kind: 'body', body: Buffer.concat(parts), complete: false };
-    let line = bytes.latin1Slice(at, lf);
+    let line = bytes.toString('latin1', at, lf);
     if (line.endsWith('\r')) line = line.slice(0, -1);
     at = lf + 1;
     const semicolon = line.indexOf(';');
@@ -268,7 +268,7 @@ export function decodeChunked(bytes: Buffer): BodyReading {
     at += length;
     const end = bytes.indexOf(0x0a, at);
     if (end === -1) return { kind: 'body', body: Buffer.concat(parts), complete: false };
-    const terminator = bytes.latin1Slice(at, end);
+    const terminator = bytes.toString('latin1', at, end);
     if (terminator !== '' && terminator !== '\r') return { kind: 'refused', netError: INVALID_CHUNKED, why: 'chunk data not followed by a line end' };
     at = end + 1;
   }
@@ -280,7 +280,7 @@ function trailers(bytes: Buffer, from: number, parts: Buffer[]): BodyReading {
   for (;;) {
     const lf = bytes.indexOf(0x0a, at);
     if (lf === -1) return { kind: 'body', body: Buffer.concat(parts), complete: false };
-    const line = bytes.latin1Slice(at, lf);
+    const line = bytes.toString('latin1', at, lf);
     at = lf + 1;
     if (line === '' || line === '\r') return { kind: 'body', body: Buffer.concat(parts), complete: true };
   }
