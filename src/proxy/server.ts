@@ -20,6 +20,7 @@ import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
+import { parseErrorOf, passOn, readAsChrome, relayUnwritable, sameLines, writeAsRead, type ParseError } from './malformed.js';
 import { dropUnsentBody, forwardEarlyHints, keepChunkedFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
@@ -183,23 +184,15 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     const session = (req as Tracked)[SESSION];
     if (session) session.response = proxyRes;
     const status = proxyRes.statusCode ?? 502;
-    let lines: readonly HeaderLine[] = toLines(proxyRes.rawHeaders);
-    let outcome: Outcome | undefined;
-    try {
-      if (session) {
-        const located = rewriteLocation(status, lines, this.options.target.origin, session.browserOrigin, session.request.url);
-        lines = located.headers;
-        if (located.next && session.cors && session.origin) {
-          this.memory.redirects.remember(session.origin, located.next, session.context.redirect?.initialUrl ?? session.request.url);
-        }
-        outcome = conclude(session, { status, headers: lines }, this.options, this.memory);
-      }
-    } catch (err) {
-      this.engineFault(err, req);
-    }
+    const { lines, outcome } = this.judge(session, req, status, toLines(proxyRes.rawHeaders));
     const finalStatus = outcome?.status ?? status;
     const message = finalStatus === status ? proxyRes.statusMessage : undefined;
     const head = bodiless(status, outcome ?? { status, headers: lines });
+    if (head.status < 100) {
+      relayUnwritable(res, proxyRes, head.status, proxyRes.statusMessage ?? '', head.headers);
+      if (outcome) this.publish(outcome.record, outcome.judgment);
+      return;
+    }
     // The head is the target's: Node would add a Date the target did not send.
     res.sendDate = false;
     // A repeat sends the head the judgment already holds: its wire form is made once.
@@ -212,6 +205,60 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     relay(proxyRes, res);
     if (!req.complete) proxyRes.once('end', () => dropUnsentBody(req, session?.upstream));
     if (outcome) this.publish(outcome.record, outcome.judgment);
+  }
+
+  /**
+   * The target's head as the browser gets it (a Location on the target rewritten to corscope) and,
+   * when there is a session, its judgment (patched when patch mode applies).
+   */
+  private judge(session: Session | undefined, req: IncomingMessage, status: number, received: readonly HeaderLine[]): { lines: readonly HeaderLine[]; outcome?: Outcome } {
+    let lines = received;
+    try {
+      if (!session) return { lines };
+      const located = rewriteLocation(status, lines, this.options.target.origin, session.browserOrigin, session.request.url);
+      lines = located.headers;
+      if (located.next && session.cors && session.origin) {
+        this.memory.redirects.remember(session.origin, located.next, session.context.redirect?.initialUrl ?? session.request.url);
+      }
+      return { lines, outcome: conclude(session, { status, headers: lines }, this.options, this.memory) };
+    } catch (err) {
+      this.engineFault(err, req);
+      return { lines };
+    }
+  }
+
+  /**
+   * Node's parser refused the target's answer before its head was through; Chrome may read it
+   * (malformed.ts). False when the failed read does not hold a whole head: the 502 path then.
+   */
+  private answerMalformed(parse: ParseError, session: Session, req: IncomingMessage, res: ServerResponse): boolean {
+    const reading = readAsChrome(parse, req.method ?? 'GET');
+    if (!reading) return false;
+    const { logger } = this.options;
+    const where = { id: session.id, url: session.request.url };
+    const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer (${parse.code}: ${parse.reason})`, target: this.options.target.href };
+    if (reading.kind === 'refused') {
+      passOn(res, parse.packet);
+      logger?.warn(
+        { event: 'upstream-malformed', ...where, upstream, chrome: { netError: reading.netError, why: reading.why } },
+        `Chrome refuses this answer of the target itself (net::${reading.netError}: ${reading.why}); corscope passed it on as sent, so the page fails as it would without corscope, with no CORS error`,
+      );
+      return true;
+    }
+    const { head } = reading;
+    const { lines, outcome } = this.judge(session, req, head.status, head.headers);
+    const status = outcome?.status ?? head.status;
+    const headers = outcome?.headers ?? lines;
+    const asSent = status === head.status && sameLines(headers, head.headers);
+    if (asSent) passOn(res, parse.packet);
+    else writeAsRead(res, reading, status, status === head.status ? head.statusText : (http.STATUS_CODES[status] ?? ''), headers);
+    if (outcome) this.publish(outcome.record, outcome.judgment);
+    const cut = reading.complete ? '' : '; its body went on past the read Node refused and is cut there';
+    logger?.warn(
+      { event: 'upstream-malformed', ...where, upstream, quirks: head.quirks, complete: reading.complete },
+      `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}${cut}`,
+    );
+    return true;
   }
 
   /**
@@ -255,6 +302,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       this.proxy.web(req, res, { ...pathOptions(req), buffer: Readable.from([]) }, (e) => this.onProxyError(e, req, res));
       return;
     }
+    const parse = session && !res.headersSent && !session.response ? parseErrorOf(err) : undefined;
+    if (parse && session && this.answerMalformed(parse, session, req, res)) return;
     const timedOut = session?.timedOut ? { code: req.complete ? TIMEOUT_CODE : BODY_STALL_CODE } : undefined;
     const failure = describeFailure(timedOut ?? err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {

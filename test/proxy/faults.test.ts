@@ -55,7 +55,13 @@ const FAULTS: Record<string, Fault> = {
   'https:// target that speaks plain HTTP': { target: () => rawTarget((s) => s.end('HTTP/1.1 200 OK\r\n\r\n')).then((u) => u.replace('http:', 'https:')), status: 502, code: /^(EPROTO|ERR_SSL_WRONG_VERSION_NUMBER)$/, says: /TLS handshake failed .*does the target really speak HTTPS\?/ },
   'reset before answering': { target: () => rawTarget((s) => s.destroy()), status: 502, code: /^ECONNRESET$/, says: /closed the connection without answering/ },
   'silent past --timeout': { target: () => rawTarget(() => undefined), status: 504, code: /^TIMEOUT$/, says: /no response head within 200 ms \(--timeout\)/, timeoutMs: 200 },
-  'malformed response head': { target: () => rawTarget((s) => s.end('HTTP/1.1 200 OK\r\nNo Colon Here\r\n\r\n')), status: 502, code: /^HPE_/, says: /malformed HTTP response/ },
+  // Chrome reads a head Node refuses when corscope has all of it (malformed.test.ts); here it came in two reads.
+  'malformed response head': {
+    target: () => rawTarget((s) => void (s.write('HTTP/1.1 200 OK\r\n'), setTimeout(() => s.end('No Colon Here\r\n\r\n'), 50))),
+    status: 502,
+    code: /^HPE_/,
+    says: /malformed HTTP response/,
+  },
   'not HTTP at all': { target: () => rawTarget((s) => s.end('SSH-2.0-OpenSSH_9.6\r\n')), status: 502, code: /^HPE_/, says: /malformed HTTP response/ },
 };
 
