@@ -3,7 +3,7 @@
  * fidelity, and the exact record fields.
  */
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOracle } from '../support/oracle.js';
 import { corsHeaders, endToEnd, pairs as pairsOf, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
