@@ -45,8 +45,8 @@ export type BodyReading =
   | { readonly kind: 'body'; readonly body: Buffer; readonly complete: boolean }
   | { readonly kind: 'refused'; readonly netError: string; readonly why: string };
 
-/** Up to 4 bytes of junk may precede the status line's `HTTP` (any case). */
-function locateStatusLine(bytes: Buffer): number {
+/** Up to 4 bytes of junk may precede the status line's `HTTP` (any case); -1 when it is not there. */
+export function statusLineStart(bytes: Buffer): number {
   const last = Math.min(bytes.length - 4, 4);
   for (let i = 0; i <= last; i++) {
     if (bytes.toString('latin1', i, i + 4).toLowerCase() === 'http') return i;
@@ -180,7 +180,7 @@ function contentLength(values: readonly string[]): number {
 }
 
 export function readResponseHead(bytes: Buffer, method: string): HeadReading {
-  const start = locateStatusLine(bytes);
+  const start = statusLineStart(bytes);
   if (start === -1) return { kind: 'partial' };
   const end = locateEndOfHeaders(bytes, start);
   if (end === -1) return { kind: 'partial' };

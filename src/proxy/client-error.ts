@@ -10,6 +10,7 @@ import { summarize, type ExchangeRecord } from '../log/record.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
 import { bodiless, stripHopByHop } from './head.js';
 import type { ResolvedOptions } from './options.js';
+import { chromeRefuses } from './malformed.js';
 import { headEnd, relayRaw, takeOver } from './raw-relay.js';
 import { describeRefusal, parseRawHead, type RawHead } from './refused.js';
 import { conclude, startSession, type Memory, type Session } from './session.js';
@@ -104,6 +105,12 @@ function relaySession(ctx: ClientErrorContext, socket: Duplex, session: Session,
         engineFault(ctx, fault);
         return answer;
       }
+    },
+    refused: (netError, why) => {
+      ctx.options.logger?.warn(
+        { event: 'upstream-malformed', id: session.id, url: session.request.url, chrome: { netError, why } },
+        chromeRefuses(netError, why),
+      );
     },
     fail: (err, timedOut) => {
       const failure = describeFailure(timedOut ? { code: TIMEOUT_CODE } : err, target.href, timeoutMs);

@@ -46,6 +46,11 @@ export function readAsChrome(parse: ParseError, method: string): ChromeReading |
   return { kind: 'read', head: head.head, body: body.body, complete: body.complete };
 }
 
+/** The log's words for an answer Chrome refuses itself, which corscope passes on as sent. */
+export function chromeRefuses(netError: string, why: string): string {
+  return `Chrome refuses this answer of the target itself (net::${netError}: ${why}); corscope passed it on as sent, so the page fails as it would without corscope, with no CORS error`;
+}
+
 /** Framing lines are corscope's to write when it writes the head anew. */
 const FRAMING = new Set(['content-length', 'transfer-encoding']);
 

@@ -8,6 +8,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { HeaderLine } from '../cors/types.js';
+import { readResponseHead, statusLineStart } from './chrome-response.js';
 import type { RawHead } from './refused.js';
 
 export interface ResponseHead {
@@ -21,6 +22,8 @@ export interface RelayPlan {
   respond(head: ResponseHead): ResponseHead;
   /** The target gave no head: the caller answers the browser on `client` itself. */
   fail(err: unknown, timedOut: boolean): void;
+  /** Chrome refuses the target's answer itself (`net::<netError>`); it goes on as sent. */
+  refused(netError: string, why: string): void;
 }
 
 export interface RelayTarget {
@@ -88,39 +91,35 @@ export function relayRaw(client: Duplex, head: RawHead, rest: Buffer, target: Re
   client.pipe(upstream);
   const onHead = (data: Buffer): void => {
     received = Buffer.concat([received, data]);
-    const end = received.indexOf('\r\n\r\n');
-    if (end === -1) {
+    // Read as Chrome reads it (chrome-response.ts): what Node's parser would refuse, Chrome may not.
+    const reading = readResponseHead(received, head.method);
+    if (reading.kind === 'partial') {
       if (received.length > MAX_HEAD) failOnce(Object.assign(new Error('response head too large'), { code: 'HPE_HEADER_OVERFLOW' }));
+      else if (received.length >= 8 && statusLineStart(received) === -1) failOnce(Object.assign(new Error('not an HTTP response'), { code: 'HPE_INVALID_CONSTANT' }));
       return;
     }
-    const parsed = parseResponseHead(received.subarray(0, end).toString('latin1'));
-    if (!parsed) return failOnce(Object.assign(new Error('malformed response head'), { code: 'HPE_INVALID_CONSTANT' }));
     answered = true;
     upstream.setTimeout(0);
     upstream.off('data', onHead);
-    const out = plan.respond(parsed);
+    if (reading.kind === 'refused') {
+      // Chrome refuses the answer itself: it goes on as sent, and the page fails as without corscope.
+      plan.refused(reading.netError, reading.why);
+      client.write(received);
+      upstream.pipe(client);
+      return;
+    }
+    const { status, statusDigits, statusText, headers, bodyStart } = reading.head;
+    const out = plan.respond({ status, statusText, headers });
     const kept = out.headers.filter(([n]) => !DROPPED.has(n.toLowerCase()));
-    client.write(`HTTP/1.1 ${out.status} ${out.statusText}\r\n${serialize(kept)}Connection: close\r\n\r\n`);
-    client.write(received.subarray(end + 4));
+    const reason = out.statusText === '' ? '' : ` ${out.statusText}`;
+    client.write(Buffer.from(`HTTP/1.1 ${out.status === status ? statusDigits : out.status}${reason}\r\n${serialize(kept)}Connection: close\r\n\r\n`, 'latin1'));
+    client.write(received.subarray(bodyStart));
     upstream.pipe(client);
   };
   upstream.on('data', onHead);
   upstream.on('end', () => {
     if (!answered) failOnce(Object.assign(new Error('the target closed the connection without answering'), { code: 'ECONNRESET' }));
   });
-}
-
-function parseResponseHead(text: string): ResponseHead | null {
-  const [statusLine, ...rest] = text.split('\r\n');
-  const match = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(statusLine ?? '');
-  if (!match) return null;
-  const headers: HeaderLine[] = [];
-  for (const line of rest) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return null;
-    headers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')]);
-  }
-  return { status: Number(match[1]), statusText: match[2] ?? '', headers };
 }
 
 function serialize(lines: readonly HeaderLine[]): string {

@@ -20,7 +20,7 @@ import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
-import { parseErrorOf, passOn, readAsChrome, relayUnwritable, sameLines, writeAsRead, type ParseError } from './malformed.js';
+import { chromeRefuses, parseErrorOf, passOn, readAsChrome, relayUnwritable, sameLines, writeAsRead, type ParseError } from './malformed.js';
 import { dropUnsentBody, forwardEarlyHints, keepChunkedFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
@@ -241,7 +241,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       passOn(res, parse.packet);
       logger?.warn(
         { event: 'upstream-malformed', ...where, upstream, chrome: { netError: reading.netError, why: reading.why } },
-        `Chrome refuses this answer of the target itself (net::${reading.netError}: ${reading.why}); corscope passed it on as sent, so the page fails as it would without corscope, with no CORS error`,
+        chromeRefuses(reading.netError, reading.why),
       );
       return true;
     }

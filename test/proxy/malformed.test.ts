@@ -117,6 +117,26 @@ describe('an answer Chrome refuses too', () => {
   });
 });
 
+describe('the same answers to a request corscope relays raw (a method spelling Node refuses)', () => {
+  it('a bare-LF answer is judged as Chrome reads it and its head goes on well-formed, the body as sent', async () => {
+    const { proxy } = await proxyTo(await rawTarget([`HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Length: 5\n\nhello`]));
+    expect(await exchange(proxy.port, 'patch')).toBe('HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+    expect(proxy.records[0]).toMatchObject({ method: 'patch', status: 200, chrome: { code: 'WildcardOriginNotAllowed' } });
+  });
+  it('an answer Chrome refuses goes on as sent, with the warning', async () => {
+    const twice = 'HTTP/1.1 200 OK\r\nLocation: /a\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n';
+    const { proxy, lines } = await proxyTo(await rawTarget([twice]));
+    expect(await exchange(proxy.port, 'patch')).toBe(twice);
+    expect(malformed(lines)[0]).toMatchObject({ chrome: { netError: 'ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION' } });
+  });
+  it('an answer that is not HTTP is a 502 at once, not a wait for a head', async () => {
+    const { proxy } = await proxyTo(await rawTarget(['SSH-2.0-OpenSSH_9.6\r\n']), { timeoutMs: 10_000 });
+    const started = Date.now();
+    expect(await exchange(proxy.port, 'patch')).toMatch(/^HTTP\/1\.1 502 /);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('an answer whose head is not in the read Node refused', () => {
   it('is the 502 it was, saying the answer is malformed', async () => {
     const { proxy, lines } = await proxyTo(await rawTarget(['HTTP/1.1 200 OK\r\n', 'No Colon Here\r\n\r\n'], 50));
