@@ -29,22 +29,24 @@ export function upstreamAgent<A extends http.Agent | https.Agent>(agent: A): A {
 
 /**
  * http-proxy-3's `deleteLength` pass gives a DELETE or OPTIONS without Content-Length a
- * `content-length: 0` and drops its Transfer-Encoding: right when there is no body, but a chunked
- * body was then cut off and the target answered a request the browser never made. Two passes
- * around it put the chunked framing back; for every other request they cost a method comparison.
- * (`after` in http-proxy-3 1.23 inserts before the named pass, so both use `before`.)
+ * `content-length: 0` and drops its Transfer-Encoding. Every preflight reached the target with a
+ * line Chrome never sent, and a chunked body was cut off, so the target answered a request the
+ * browser never made. Two passes around it put the framing back as the browser sent it; for every
+ * other request they cost a method comparison. (`after` in http-proxy-3 1.23 inserts before the
+ * named pass, so both use `before`.)
  */
-const CHUNKED = Symbol('corscope.chunked');
-type Chunked = IncomingMessage & { [CHUNKED]?: string };
-export function keepChunkedFraming(proxy: ProxyServer): void {
+const FRAMING = Symbol('corscope.framing');
+/** The request's Transfer-Encoding, or null for none, when `deleteLength` is about to act. */
+type Framed = IncomingMessage & { [FRAMING]?: string | null };
+export function keepRequestFraming(proxy: ProxyServer): void {
   proxy.before('web', 'deleteLength', (req: IncomingMessage) => {
-    if ((req.method === 'DELETE' || req.method === 'OPTIONS') && req.headers['transfer-encoding'] !== undefined) (req as Chunked)[CHUNKED] = req.headers['transfer-encoding'];
+    if ((req.method === 'DELETE' || req.method === 'OPTIONS') && !req.headers['content-length']) (req as Framed)[FRAMING] = req.headers['transfer-encoding'] ?? null;
   });
   proxy.before('web', 'timeout', (req: IncomingMessage) => {
-    const framing = (req as Chunked)[CHUNKED];
-    if (framing === undefined) return;
+    const encoding = (req as Framed)[FRAMING];
+    if (encoding === undefined) return;
     delete req.headers['content-length'];
-    req.headers['transfer-encoding'] = framing;
+    if (encoding !== null) req.headers['transfer-encoding'] = encoding;
   });
 }
 

@@ -21,7 +21,7 @@ import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
 import { chromeRefuses, parseErrorOf, passOn, readAsChrome, relayUnwritable, sameLines, writeAsRead, type ParseError } from './malformed.js';
-import { dropUnsentBody, forwardEarlyHints, keepChunkedFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
+import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
 /**
@@ -83,7 +83,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       judgments: new JudgmentCache(),
       nextId: () => String(++counter),
     };
-    keepChunkedFraming(this.proxy);
+    keepRequestFraming(this.proxy);
     this.proxy.on('proxyReq', (proxyReq, req, res) => this.onProxyReq(proxyReq, req, res));
     this.proxy.on('proxyRes', (proxyRes, req, res) => this.onProxyRes(proxyRes, req, res));
     // http-proxy-3 throws when nothing listens for `error`; every call also passes its own callback.

@@ -85,7 +85,8 @@ describe('request bodies', () => {
   });
 
   // http-proxy-3 gives a DELETE or OPTIONS without Content-Length a `content-length: 0` and drops its
-  // Transfer-Encoding: a chunked body was cut off before corscope put the framing back.
+  // Transfer-Encoding: a chunked body was cut off before corscope put the framing back (the lines
+  // themselves: wire.test.ts).
   it.each(['DELETE', 'OPTIONS', 'PUT', 'GET'])('a chunked %s body arrives byte for byte', async (method) => {
     const reply = await send(proxy.port, {
       method,

@@ -204,6 +204,25 @@ describe('a head that never finishes', () => {
   });
 });
 
+describe('the framing lines of a request, as the browser sent them', () => {
+  it.each([
+    ['a preflight', 'OPTIONS', 'Access-Control-Request-Method: PUT\r\n', ''],
+    ['a DELETE without a body', 'DELETE', '', ''],
+    ['a chunked DELETE', 'DELETE', 'Transfer-Encoding: chunked\r\n', '5\r\nhello\r\n0\r\n\r\n'],
+    ['a DELETE with a Content-Length', 'DELETE', 'Content-Length: 5\r\n', 'hello'],
+  ])('%s reaches the target with the framing it had (http-proxy-3 adds content-length: 0)', async (_name, method, lines, body) => {
+    let seen: string[] = [];
+    const proxy = await proxyTo(await target((req, res) => {
+      seen = req.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    }));
+    await roundTrip(proxy.port, `${method} /r HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost:5173\r\n${lines}Connection: close\r\n\r\n${body}`);
+    const framing = seen.filter((n) => n === 'content-length' || n === 'transfer-encoding');
+    expect(framing).toEqual(lines === '' || lines.startsWith('Access') ? [] : [lines.split(':')[0]!.toLowerCase()]);
+  });
+});
+
 describe("the target's head as sent", () => {
   it('an empty reason phrase stays empty; no Date is added when the target sent none', async () => {
     const proxy = await proxyTo(await rawTarget('HTTP/1.1 200 \r\nAccess-Control-Allow-Origin: *\r\nContent-Length: 2\r\n\r\nok'));
