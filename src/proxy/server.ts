@@ -176,6 +176,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     const session = (req as Tracked)[SESSION];
     if (!session || !proxyReq.socket) return;
     session.upstream = proxyReq;
+    session.readBefore = proxyReq.socket.bytesRead;
     this.watchdog.wait(proxyReq.socket, session);
   }
 
@@ -303,7 +304,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     const parse = session && !res.headersSent && !session.response ? parseErrorOf(err) : undefined;
-    if (parse && session && this.answerMalformed(parse, session, req, res)) return;
+    if (parse && session && firstRead(session, parse) && this.answerMalformed(parse, session, req, res)) return;
     const timedOut = session?.timedOut ? { code: req.complete ? TIMEOUT_CODE : BODY_STALL_CODE } : undefined;
     const failure = describeFailure(timedOut ?? err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {
@@ -382,6 +383,12 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private engineFault(err: unknown, req: IncomingMessage): void {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
+}
+
+/** The read Node refused is the first of the answer: it starts where the answer starts. */
+function firstRead(session: Session, parse: ParseError): boolean {
+  const read = session.upstream?.socket?.bytesRead;
+  return read !== undefined && session.readBefore !== undefined && read - session.readBefore === parse.packet.length;
 }
 
 export function createCorscope(options: CorscopeOptions): CorscopeServer {

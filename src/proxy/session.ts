@@ -38,6 +38,8 @@ export interface Session {
   timedOut: boolean;
   /** The request to the target, once it has a socket (what the timeout cuts). */
   upstream: ClientRequest | undefined;
+  /** What that socket had read before (a pooled one has read earlier answers). */
+  readBefore?: number;
   /** The target's response, once its head came. */
   response?: IncomingMessage;
   /** Sent again on a fresh connection after a pooled one turned out closed (at most once). */

@@ -137,7 +137,39 @@ describe('the same answers to a request corscope relays raw (a method spelling N
   });
 });
 
+describe('an answer on a pooled connection', () => {
+  it('is read from its own first byte, after the answers the connection carried before', async () => {
+    const answers = ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', `HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Length: 5\n\nhello`];
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      let head = '';
+      socket.on('data', (chunk: Buffer) => {
+        head += chunk.toString('latin1');
+        while (head.includes('\r\n\r\n')) {
+          head = head.slice(head.indexOf('\r\n\r\n') + 4);
+          socket.write(answers.shift() ?? '');
+        }
+      });
+    });
+    let connections = 0;
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    running.push({ close: () => new Promise<void>((resolve) => { server.close(() => resolve()); }) });
+    const { proxy, lines } = await proxyTo(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    expect(await exchange(proxy.port)).toMatch(/\r\n\r\nok$/);
+    expect(await exchange(proxy.port)).toBe(`HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Length: 5\n\nhello`);
+    expect(malformed(lines)).toHaveLength(1);
+    expect(connections).toBe(1);
+  });
+});
+
 describe('an answer whose head is not in the read Node refused', () => {
+  it('is not taken for an answer when that later read starts with "HTTP"', async () => {
+    const { proxy, lines } = await proxyTo(await rawTarget(['HTTP/1.1 200 OK\r\nX-A: ', 'HTTP-ish\r\nNo Colon Here\r\nContent-Length: 0\r\n\r\n'], 50));
+    expect(await exchange(proxy.port)).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    expect(malformed(lines)).toEqual([]);
+  });
+
   it('is the 502 it was, saying the answer is malformed', async () => {
     const { proxy, lines } = await proxyTo(await rawTarget(['HTTP/1.1 200 OK\r\n', 'No Colon Here\r\n\r\n'], 50));
     expect(await exchange(proxy.port)).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
