@@ -14,10 +14,63 @@
  * so this works when that read holds the whole head, which it does for heads of ordinary size. A
  * body longer than the read is cut where the read ends, and the log says so.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HeaderLine } from '../cors/types.js';
+import type { ExchangeRecord } from '../log/record.js';
 import { readBody, readResponseHead, type ChromeHead } from './chrome-response.js';
 import { stripHopByHop } from './head.js';
+import type { Judgment } from './judgments.js';
+import type { ResolvedOptions } from './options.js';
+import type { Outcome, Session } from './session.js';
+
+/** The proxy's side of it: judging a head as every other answer is judged, and the log. */
+export interface MalformedContext {
+  judge(session: Session, req: IncomingMessage, status: number, lines: readonly HeaderLine[]): { lines: readonly HeaderLine[]; outcome?: Outcome };
+  publish(record: ExchangeRecord, judgment?: Judgment): void;
+  options(): ResolvedOptions;
+}
+
+/**
+ * Answers the browser from the read Node refused, when that read holds the start of the answer
+ * and a whole head; false otherwise (the caller's 502 then). Logs `upstream-malformed`.
+ */
+export function answerMalformed(ctx: MalformedContext, parse: ParseError, session: Session, req: IncomingMessage, res: ServerResponse): boolean {
+  if (!firstRead(session, parse)) return false;
+  const reading = readAsChrome(parse, req.method ?? 'GET');
+  if (!reading) return false;
+  const { logger, target } = ctx.options();
+  const where = { id: session.id, url: session.request.url };
+  const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer (${parse.code}: ${parse.reason})`, target: target.href };
+  if (reading.kind === 'refused') {
+    passOn(res, parse.packet);
+    logger?.warn({ event: 'upstream-malformed', ...where, upstream, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));
+    return true;
+  }
+  const { head } = reading;
+  const { lines, outcome } = ctx.judge(session, req, head.status, head.headers);
+  const status = outcome?.status ?? head.status;
+  const headers = outcome?.headers ?? lines;
+  const asSent = status === head.status && sameLines(headers, head.headers);
+  if (asSent) passOn(res, parse.packet);
+  else writeAsRead(res, reading, status, status === head.status ? head.statusText : (http.STATUS_CODES[status] ?? ''), headers);
+  if (outcome) ctx.publish(outcome.record, outcome.judgment);
+  const cut = reading.complete ? '' : '; its body went on past the read Node refused and is cut there';
+  logger?.warn(
+    { event: 'upstream-malformed', ...where, upstream, quirks: head.quirks, complete: reading.complete },
+    `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}${cut}`,
+  );
+  return true;
+}
+
+/**
+ * The read Node refused is the first of the answer, not a later read of a head that came in
+ * several (which may happen to begin with "HTTP" too): it is all the socket read since the request
+ * took it.
+ */
+function firstRead(session: Session, parse: ParseError): boolean {
+  const read = session.upstream?.socket?.bytesRead;
+  return read !== undefined && session.readBefore !== undefined && read - session.readBefore === parse.packet.length;
+}
 
 /** Node's parse error: its code (`HPE_…`), and the read it failed on. */
 export interface ParseError {
@@ -32,12 +85,12 @@ export function parseErrorOf(err: unknown): ParseError | undefined {
   return { code: e.code, reason: typeof e.reason === 'string' ? e.reason : String(e.message ?? ''), packet: e.rawPacket };
 }
 
-export type ChromeReading =
+type ChromeReading =
   | { readonly kind: 'read'; readonly head: ChromeHead; readonly body: Buffer; readonly complete: boolean }
   | { readonly kind: 'refused'; readonly netError: string; readonly why: string };
 
 /** How Chrome reads the bytes Node refused; undefined when they do not hold a whole head. */
-export function readAsChrome(parse: ParseError, method: string): ChromeReading | undefined {
+function readAsChrome(parse: ParseError, method: string): ChromeReading | undefined {
   const head = readResponseHead(parse.packet, method);
   if (head.kind === 'partial') return undefined;
   if (head.kind === 'refused') return head;
@@ -59,7 +112,7 @@ const FRAMING = new Set(['content-length', 'transfer-encoding']);
  * codes outside 100-999 and control characters that Chrome accepts), then closes it: the head says
  * `Connection: close`, and the body ends as Chrome framed it.
  */
-export function writeAsRead(res: ServerResponse, reading: Extract<ChromeReading, { kind: 'read' }>, status: number, statusText: string, headers: readonly HeaderLine[]): void {
+function writeAsRead(res: ServerResponse, reading: Extract<ChromeReading, { kind: 'read' }>, status: number, statusText: string, headers: readonly HeaderLine[]): void {
   const socket = res.socket;
   if (!socket || socket.destroyed) return;
   const { head, body, complete } = reading;
@@ -99,12 +152,12 @@ function rawHead(digits: string, statusText: string, lines: readonly HeaderLine[
   return Buffer.from(text, 'latin1');
 }
 
-export function sameLines(a: readonly HeaderLine[], b: readonly HeaderLine[]): boolean {
+function sameLines(a: readonly HeaderLine[], b: readonly HeaderLine[]): boolean {
   return a.length === b.length && a.every(([name, value], i) => name === b[i]![0] && value === b[i]![1]);
 }
 
 /** The target's bytes, as sent: the browser reads them as it would without corscope. */
-export function passOn(res: ServerResponse, packet: Buffer): void {
+function passOn(res: ServerResponse, packet: Buffer): void {
   const socket = res.socket;
   if (socket && !socket.destroyed) socket.end(packet);
 }

@@ -20,7 +20,7 @@ import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
-import { chromeRefuses, parseErrorOf, passOn, readAsChrome, relayUnwritable, sameLines, writeAsRead, type ParseError } from './malformed.js';
+import { answerMalformed, parseErrorOf, relayUnwritable, type MalformedContext } from './malformed.js';
 import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
@@ -47,6 +47,12 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private readonly upgraded = new Set<Duplex>();
   private readonly memory: Memory;
   private closing: Promise<void> | undefined;
+  /** What an answer Node refuses needs to be judged and logged (malformed.ts). */
+  private readonly malformedContext: MalformedContext = {
+    judge: (session, req, status, lines) => this.judge(session, req, status, lines),
+    publish: (record, judgment) => this.publish(record, judgment),
+    options: () => this.options,
+  };
   /** `host:port` as listening, for requests that come without a Host header (HTTP/1.0). */
   private listeningHost = '';
 
@@ -229,40 +235,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   }
 
   /**
-   * Node's parser refused the target's answer before its head was through; Chrome may read it
-   * (malformed.ts). False when the failed read does not hold a whole head: the 502 path then.
-   */
-  private answerMalformed(parse: ParseError, session: Session, req: IncomingMessage, res: ServerResponse): boolean {
-    const reading = readAsChrome(parse, req.method ?? 'GET');
-    if (!reading) return false;
-    const { logger } = this.options;
-    const where = { id: session.id, url: session.request.url };
-    const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer (${parse.code}: ${parse.reason})`, target: this.options.target.href };
-    if (reading.kind === 'refused') {
-      passOn(res, parse.packet);
-      logger?.warn(
-        { event: 'upstream-malformed', ...where, upstream, chrome: { netError: reading.netError, why: reading.why } },
-        chromeRefuses(reading.netError, reading.why),
-      );
-      return true;
-    }
-    const { head } = reading;
-    const { lines, outcome } = this.judge(session, req, head.status, head.headers);
-    const status = outcome?.status ?? head.status;
-    const headers = outcome?.headers ?? lines;
-    const asSent = status === head.status && sameLines(headers, head.headers);
-    if (asSent) passOn(res, parse.packet);
-    else writeAsRead(res, reading, status, status === head.status ? head.statusText : (http.STATUS_CODES[status] ?? ''), headers);
-    if (outcome) this.publish(outcome.record, outcome.judgment);
-    const cut = reading.complete ? '' : '; its body went on past the read Node refused and is cut there';
-    logger?.warn(
-      { event: 'upstream-malformed', ...where, upstream, quirks: head.quirks, complete: reading.complete },
-      `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}${cut}`,
-    );
-    return true;
-  }
-
-  /**
    * Writes a head (hop-by-hop lines dropped) and, when `body` is a string, the whole response.
    * `wire`: the head already in `writeHead`'s form (Node only reads it).
    */
@@ -304,7 +276,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       return;
     }
     const parse = session && !res.headersSent && !session.response ? parseErrorOf(err) : undefined;
-    if (parse && session && firstRead(session, parse) && this.answerMalformed(parse, session, req, res)) return;
+    if (parse && session && answerMalformed(this.malformedContext, parse, session, req, res)) return;
     const timedOut = session?.timedOut ? { code: req.complete ? TIMEOUT_CODE : BODY_STALL_CODE } : undefined;
     const failure = describeFailure(timedOut ?? err, this.options.target.href, this.options.timeoutMs);
     if (res.headersSent) {
@@ -383,12 +355,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private engineFault(err: unknown, req: IncomingMessage): void {
     this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
-}
-
-/** The read Node refused is the first of the answer: it starts where the answer starts. */
-function firstRead(session: Session, parse: ParseError): boolean {
-  const read = session.upstream?.socket?.bytesRead;
-  return read !== undefined && session.readBefore !== undefined && read - session.readBefore === parse.packet.length;
 }
 
 export function createCorscope(options: CorscopeOptions): CorscopeServer {
