@@ -54,6 +54,15 @@ export function statusLineStart(bytes: Buffer): number {
   return -1;
 }
 
+/**
+ * Bytes that start an answer and can no longer become a status line: Chrome reads them as HTTP/0.9,
+ * which it refuses on every port but 80 and 443.
+ */
+export function http09(bytes: Buffer): { readonly netError: string; readonly why: string } | undefined {
+  if (bytes.length < 8 || statusLineStart(bytes) !== -1) return undefined;
+  return { netError: 'ERR_INVALID_HTTP_RESPONSE', why: 'the answer does not start with an HTTP status line, so Chrome reads it as HTTP/0.9, which it refuses on ports other than 80 and 443' };
+}
+
 /** The end of the head: `\n\n` or `\n\r\n`; -1 when it has not come yet. */
 function locateEndOfHeaders(bytes: Buffer, from: number): number {
   let wasLf = false;

@@ -17,7 +17,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HeaderLine } from '../cors/types.js';
 import type { ExchangeRecord } from '../log/record.js';
-import { readBody, readResponseHead, type ChromeHead } from './chrome-response.js';
+import { http09, readBody, readResponseHead, type ChromeHead } from './chrome-response.js';
+import { toLines } from './exchange.js';
 import { stripHopByHop } from './head.js';
 import type { Judgment } from './judgments.js';
 import type { ResolvedOptions } from './options.js';
@@ -36,7 +37,8 @@ export interface MalformedContext {
  */
 export function answerMalformed(ctx: MalformedContext, parse: ParseError, session: Session, req: IncomingMessage, res: ServerResponse): boolean {
   if (!firstRead(session, parse)) return false;
-  const reading = readAsChrome(parse, req.method ?? 'GET');
+  const head09 = http09(parse.packet);
+  const reading = head09 ? { kind: 'refused' as const, ...head09 } : readAsChrome(parse, req.method ?? 'GET');
   if (!reading) return false;
   const { logger, target } = ctx.options();
   const where = { id: session.id, url: session.request.url };
@@ -69,7 +71,38 @@ export function answerMalformed(ctx: MalformedContext, parse: ParseError, sessio
  */
 function firstRead(session: Session, parse: ParseError): boolean {
   const read = session.upstream?.socket?.bytesRead;
-  return read !== undefined && session.readBefore !== undefined && read - session.readBefore === parse.packet.length;
+  return read !== undefined && session.readBefore >= 0 && read - session.readBefore === parse.packet.length;
+}
+
+/**
+ * Node's parser took the head and refused the body in the same read (a bare LF after a chunk size,
+ * which Chrome reads; a chunk size that is not hex, which Chrome fails too). When the head the
+ * browser was given is the target's own and not one byte of it has gone out yet, the target's bytes
+ * go on as they came and the browser reads the body as it would without corscope. The exchange's
+ * record was written with the head. False otherwise: the caller cuts the response.
+ */
+export function passOnMidBody(ctx: MalformedContext, parse: ParseError, session: Session, res: ServerResponse): boolean {
+  const { response, sent } = session;
+  if (!response || !sent || !firstRead(session, parse) || headGoneOut(res)) return false;
+  if (sent.status !== response.statusCode || !sameLines(sent.headers, toLines(response.rawHeaders))) return false;
+  const reading = readAsChrome(parse, session.request.method);
+  if (!reading) return false;
+  // The body relay ends here: its error (the parse fault) must not cut what goes out now.
+  response.unpipe(res);
+  response.removeAllListeners('error');
+  response.on('error', () => undefined);
+  passOn(res, parse.packet);
+  const { logger, target } = ctx.options();
+  const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer mid-body (${parse.code}: ${parse.reason})`, target: target.href };
+  const where = { event: 'upstream-malformed', id: session.id, url: session.request.url, upstream };
+  if (reading.kind === 'refused') logger?.warn({ ...where, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));
+  else logger?.warn({ ...where, complete: reading.complete }, `Node's parser refused the target's body (${parse.code}: ${parse.reason}); Chrome reads it, so corscope passed the answer on as sent`);
+  return true;
+}
+
+/** Whether any byte of the response (its head first) went to the browser; Node keeps that internal. */
+function headGoneOut(res: ServerResponse): boolean {
+  return (res as unknown as { _headerSent?: unknown })._headerSent !== false;
 }
 
 /** Node's parse error: its code (`HPE_…`), and the read it failed on. */

@@ -20,7 +20,7 @@ import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
-import { answerMalformed, parseErrorOf, relayUnwritable, type MalformedContext } from './malformed.js';
+import { answerMalformed, parseErrorOf, passOnMidBody, relayUnwritable, type MalformedContext } from './malformed.js';
 import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 
@@ -205,6 +205,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     // A repeat sends the head the judgment already holds: its wire form is made once.
     const judgment = head === outcome ? outcome.judgment : undefined;
     const wire = judgment ? (judgment.wire ??= Object.freeze(wireHead(judgment.headers))) : undefined;
+    if (session) session.sent = head;
     if (!this.send(res, head, message, null, wire)) {
       proxyRes.destroy();
       return;
@@ -286,6 +287,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
         this.options.logger?.warn({ event: 'upstream-extra-bytes', id: session.id, url: session.request.url, upstream: failure.upstream }, `the target sent bytes after a complete response (${failure.upstream.message}); the browser gets the response as framed, without them`);
         return;
       }
+      const parse = session?.response ? parseErrorOf(err) : undefined;
+      if (parse && session && passOnMidBody(this.malformedContext, parse, session, res)) return;
       // The target failed mid-body: the browser sees a truncated response, which is the truth. The
       // head may still be in Node's buffer when the fault came in the same read: it goes out first.
       if (!res.writableEnded) res.flushHeaders();

@@ -38,8 +38,10 @@ export interface Session {
   timedOut: boolean;
   /** The request to the target, once it has a socket (what the timeout cuts). */
   upstream: ClientRequest | undefined;
-  /** What that socket had read before (a pooled one has read earlier answers). */
-  readBefore?: number;
+  /** What that socket had read before (a pooled one has read earlier answers); -1 until then. */
+  readBefore: number;
+  /** The head written to the browser, once it is. */
+  sent?: { readonly status: number; readonly headers: readonly HeaderLine[] };
   /** The target's response, once its head came. */
   response?: IncomingMessage;
   /** Sent again on a fresh connection after a pooled one turned out closed (at most once). */
@@ -67,7 +69,7 @@ export function startSession(request: RequestSnapshot, addressed: string, option
     ...(redirectedFrom ? { redirect: { initialUrl: redirectedFrom } } : {}),
     ...(cors && origin ? { otherOriginsEchoed: memory.echoes.others(origin) } : {}),
   };
-  const session: Session = { start, request, browserOrigin: addressed, stage, cors, origin, context, id: '', timedOut: false, upstream: undefined };
+  const session: Session = { start, request, browserOrigin: addressed, stage, cors, origin, context, id: '', timedOut: false, upstream: undefined, readBefore: -1 };
   const paired = cors && origin && stage === 'request' ? memory.pairing.pair(origin, url, request.method) : undefined;
   session.id = paired?.reservedId ?? memory.nextId();
   if (paired) session.preflight = paired.preflight;

@@ -24,8 +24,7 @@ const RECORD = process.env.CORSCOPE_RECORD === '1';
 /**
  * Where corscope cannot give the page what Chrome gets directly: whether the call succeeds directly
  * and through corscope (asserted), and why they differ. Each is a head Node's parser accepts but
- * reads differently from Chrome, a fault found mid-body, or an answer only the connection's close
- * explains.
+ * reads differently from Chrome, or an answer only the connection's close explains.
  */
 const DIFFERS: Readonly<Record<string, { readonly direct: boolean; readonly through: boolean; readonly why: string }>> = {
   'te-chunked-not-last': {
@@ -38,14 +37,11 @@ const DIFFERS: Readonly<Record<string, { readonly direct: boolean; readonly thro
     through: true,
     why: 'Node decodes the chunked body of an HTTP/1.0 answer; Chrome reads chunked framing only from HTTP/1.1 on, so the page gets the raw chunks',
   },
-  'chunk-bare-lf': { direct: true, through: false, why: "Node's parser refuses the bare LF after a chunk size, mid-body, after the head went out: the page sees a cut body" },
-  'chunk-size-invalid': { direct: false, through: false, why: 'a bad chunk size fails both ways, with another net error (INVALID vs INCOMPLETE_CHUNKED_ENCODING)' },
   'cr-only-lines': {
     direct: true,
     through: false,
     why: 'no LF at all: Chrome reads the whole answer as a head once the connection closes; Node refuses the read, and it holds no end of a head: 502',
   },
-  'no-status-line': { direct: false, through: false, why: 'HTTP/0.9: Chrome refuses it on this port (ERR_INVALID_HTTP_RESPONSE); corscope answers 502 saying why' },
 };
 
 const chromium = chromiumOrReport();

@@ -62,7 +62,6 @@ const FAULTS: Record<string, Fault> = {
     code: /^HPE_/,
     says: /malformed HTTP response/,
   },
-  'not HTTP at all': { target: () => rawTarget((s) => s.end('SSH-2.0-OpenSSH_9.6\r\n')), status: 502, code: /^HPE_/, says: /malformed HTTP response/ },
 };
 
 it.each(Object.entries(FAULTS))('%s', async (_name, fault) => {
