@@ -91,5 +91,6 @@ export const RESPONSE_HEAD_CASES: readonly ResponseHeadCase[] = [
   { id: 'location-twice-same-bad-cl', raw: ok('Location: /a\r\nLocation: /a\r\nContent-Length: 5\r\nContent-Length: 5\r\n') },
   // Bodies that must not be read
   { id: 'head-cl-twice', method: 'HEAD', raw: ok('Content-Length: 5\r\nContent-Length: 5\r\n', '') },
+  { id: 'status-205-body', raw: `HTTP/1.1 205 Reset Content\r\n${CORS}Content-Length: 5\r\n\r\nhello` },
   { id: 'status-204-body-bad-cl', raw: `HTTP/1.1 204 No Content\r\n${CORS}Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello` },
 ];
