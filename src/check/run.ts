@@ -9,7 +9,7 @@ import type { ExchangeContext, HeaderLine, RequestSnapshot, Verdict } from '../c
 import { buildRecord, type ExchangeRecord } from '../log/record.js';
 import type { CheckOptions } from './options.js';
 import { followRedirect, type Hop } from './redirect.js';
-import { send, type NetworkFailure } from './send.js';
+import { send, type NetworkFailure, type SendResult } from './send.js';
 import { actualRequest, preflightRequest, type Call } from './wire.js';
 
 export interface CheckFailure extends NetworkFailure {
@@ -21,6 +21,13 @@ export interface WireExchange {
   readonly request: RequestSnapshot;
   readonly status?: number;
   readonly responseHeaders?: readonly HeaderLine[];
+  /** What was malformed in the answer's head (Node's parser refused it; Chrome reads it). */
+  readonly malformed?: readonly string[];
+}
+
+function exchangeOf(request: RequestSnapshot, sent: Extract<SendResult, { response: unknown }>): WireExchange {
+  const exchange = { request, status: sent.response.status, responseHeaders: sent.response.headers };
+  return sent.malformed ? { ...exchange, malformed: sent.malformed } : exchange;
 }
 
 export interface CheckResult {
@@ -99,7 +106,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       const request = preflightRequest(call);
       const sent = await send(request, sendOptions);
       if ('failure' in sent) return failed(records, exchanges, sent.failure, request);
-      exchanges.push({ request, status: sent.response.status, responseHeaders: sent.response.headers });
+      exchanges.push(exchangeOf(request, sent));
       const verdict = judge({ stage: 'preflight', request, response: sent.response, context });
       preflightRecord = record(nextId(), verdict, request, sent.response.status, sent.durationMs, context, options);
       records.push(preflightRecord);
@@ -110,7 +117,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const request = actualRequest(call);
     const sent = await send(request, { ...sendOptions, ...(body !== undefined ? { body } : {}) });
     if ('failure' in sent) return failed(records, exchanges, sent.failure, request);
-    exchanges.push({ request, status: sent.response.status, responseHeaders: sent.response.headers });
+    exchanges.push(exchangeOf(request, sent));
     const verdict = judge({ stage: 'request', request, response: sent.response, context });
     const id = nextId();
     const current = record(id, verdict, request, sent.response.status, sent.durationMs, context, options);

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HeaderLine, RequestSnapshot, ResponseSnapshot } from '../cors/types.js';
+import { http09, parseErrorOf, readResponseHead } from '../proxy/chrome-response.js';
 
 /** Why no response came back, for the person running the check. */
 export interface NetworkFailure {
@@ -13,6 +14,8 @@ export interface NetworkFailure {
   readonly code: string;
   readonly message: string;
   readonly url: string;
+  /** The net error Chrome reports, when it is known here (an answer Chrome refuses itself). */
+  readonly chrome?: string;
 }
 
 export interface SendOptions {
@@ -22,7 +25,8 @@ export interface SendOptions {
 }
 
 export type SendResult =
-  | { readonly response: ResponseSnapshot; readonly durationMs: number }
+  /** `malformed`: what Node's parser refused in the head, which Chrome reads anyway. */
+  | { readonly response: ResponseSnapshot; readonly durationMs: number; readonly malformed?: readonly string[] }
   | { readonly failure: NetworkFailure };
 
 export function send(request: RequestSnapshot, options: SendOptions): Promise<SendResult> {
@@ -53,7 +57,10 @@ export function send(request: RequestSnapshot, options: SendOptions): Promise<Se
       req.destroy();
     }, options.timeoutMs);
     req.on('error', (err: NodeJS.ErrnoException) => {
-      finish({ failure: { code: err.code ?? 'ERROR', message: describeError(err), url: request.url } });
+      const read = asChromeReads(err, req.socket?.bytesRead, request.method, request.url);
+      if (read && 'failure' in read) finish(read);
+      else if (read) finish({ ...read, durationMs: Math.round((performance.now() - started) * 10) / 10 });
+      else finish({ failure: { code: err.code ?? 'ERROR', message: describeError(err), url: request.url } });
     });
     req.on('response', (res) => {
       const headers: HeaderLine[] = [];
@@ -67,6 +74,23 @@ export function send(request: RequestSnapshot, options: SendOptions): Promise<Se
     });
     req.end(options.body);
   });
+}
+
+/**
+ * Node's parser refused the answer, which Chrome may read (src/proxy/chrome-response.ts): the
+ * head as Chrome reads it, or the net error Chrome fails it with. Only when the read Node refused
+ * is all the connection read, so it starts where the answer starts.
+ */
+function asChromeReads(err: unknown, bytesRead: number | undefined, method: string, url: string): { response: ResponseSnapshot; malformed: readonly string[] } | { failure: NetworkFailure } | undefined {
+  const parse = parseErrorOf(err);
+  if (!parse || bytesRead !== parse.packet.length) return undefined;
+  const head09 = http09(parse.packet);
+  const reading = head09 ? { kind: 'refused' as const, ...head09 } : readResponseHead(parse.packet, method);
+  if (reading.kind === 'partial') return undefined;
+  if (reading.kind === 'refused') {
+    return { failure: { code: parse.code, message: `Chrome refuses this answer itself: ${reading.why}`, url, chrome: `net::${reading.netError}` } };
+  }
+  return { response: { status: reading.head.status, headers: reading.head.headers }, malformed: reading.head.quirks };
 }
 
 /** SNI takes a host name, never an IP address. */

@@ -294,3 +294,16 @@ function trailers(bytes: Buffer, from: number, parts: Buffer[]): BodyReading {
     if (line === '' || line === '\r') return { kind: 'body', body: Buffer.concat(parts), complete: true };
   }
 }
+
+/** Node's parse error: its code (`HPE_…`), and the read it failed on. */
+export interface ParseError {
+  readonly code: string;
+  readonly reason: string;
+  readonly packet: Buffer;
+}
+
+export function parseErrorOf(err: unknown): ParseError | undefined {
+  const e = err as { code?: unknown; reason?: unknown; message?: unknown; rawPacket?: unknown } | null;
+  if (typeof e?.code !== 'string' || !e.code.startsWith('HPE_') || !Buffer.isBuffer(e.rawPacket)) return undefined;
+  return { code: e.code, reason: typeof e.reason === 'string' ? e.reason : String(e.message ?? ''), packet: e.rawPacket };
+}

@@ -17,7 +17,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HeaderLine } from '../cors/types.js';
 import type { ExchangeRecord } from '../log/record.js';
-import { http09, readBody, readResponseHead, type ChromeHead } from './chrome-response.js';
+import { http09, readBody, readResponseHead, type ChromeHead, type ParseError } from './chrome-response.js';
 import { toLines } from './exchange.js';
 import { stripHopByHop } from './head.js';
 import type { Judgment } from './judgments.js';
@@ -103,19 +103,6 @@ export function passOnMidBody(ctx: MalformedContext, parse: ParseError, session:
 /** Whether any byte of the response (its head first) went to the browser; Node keeps that internal. */
 function headGoneOut(res: ServerResponse): boolean {
   return (res as unknown as { _headerSent?: unknown })._headerSent !== false;
-}
-
-/** Node's parse error: its code (`HPE_…`), and the read it failed on. */
-export interface ParseError {
-  readonly code: string;
-  readonly reason: string;
-  readonly packet: Buffer;
-}
-
-export function parseErrorOf(err: unknown): ParseError | undefined {
-  const e = err as { code?: unknown; reason?: unknown; message?: unknown; rawPacket?: unknown } | null;
-  if (typeof e?.code !== 'string' || !e.code.startsWith('HPE_') || !Buffer.isBuffer(e.rawPacket)) return undefined;
-  return { code: e.code, reason: typeof e.reason === 'string' ? e.reason : String(e.message ?? ''), packet: e.rawPacket };
 }
 
 type ChromeReading =

@@ -20,7 +20,8 @@ import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
 import { JudgmentCache, type Judgment } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
-import { answerMalformed, parseErrorOf, passOnMidBody, relayUnwritable, type MalformedContext } from './malformed.js';
+import { parseErrorOf } from './chrome-response.js';
+import { answerMalformed, passOnMidBody, relayUnwritable, type MalformedContext } from './malformed.js';
 import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCheckInput, runCheck, type CheckOptions, type RawCheckInput } from '../../src/check/index.js';
 import type { HeaderLine } from '../../src/cors/types.js';
@@ -55,6 +55,17 @@ async function serve(handler: Handler, tls = false): Promise<{ base: string; see
       }),
   );
   return { base: `${tls ? 'https' : 'http'}://localhost:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/** An API that answers every request with `answer`, byte for byte, and closes. */
+async function rawApi(answer: string): Promise<string> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end(Buffer.from(answer, 'latin1')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://localhost:${(server.address() as AddressInfo).port}`;
 }
 
 function options(raw: RawCheckInput): CheckOptions {
@@ -197,6 +208,22 @@ describe('outcomes without a CORS exchange', () => {
     await closers.pop()!();
     const result = await runCheck(options({ url: `${api.base}/a`, origin: ORIGIN }));
     expect(result).toMatchObject({ outcome: 'failed', failure: { code: 'ECONNREFUSED', chrome: 'net::ERR_CONNECTION_REFUSED' } });
+  });
+
+  it('an answer Node refuses and Chrome reads: judged as Chrome reads it, with what is malformed', async () => {
+    const base = await rawApi(`HTTP/1.1 200 OK\nAccess-Control-Allow-Origin : ${ORIGIN}\nContent-Length: 2\n\nok`);
+    const result = await runCheck(options({ url: `${base}/a`, origin: ORIGIN }));
+    expect(result.outcome).toBe('allowed');
+    expect(result.exchanges[0]!.malformed).toEqual(['lines end in a bare LF instead of CRLF', "whitespace around the header name 'Access-Control-Allow-Origin ', which Chrome trims"]);
+  });
+
+  it('an answer Chrome refuses too: failed, with Chrome\'s own net error', async () => {
+    const base = await rawApi('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok!');
+    const result = await runCheck(options({ url: `${base}/a`, origin: ORIGIN }));
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      failure: { code: expect.stringMatching(/^HPE_/), message: 'Chrome refuses this answer itself: Content-Length values that differ: 2, 3', chrome: 'net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH' },
+    });
   });
 
   it('no answer in time: failed with TIMEOUT', async () => {

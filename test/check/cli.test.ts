@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -48,6 +48,23 @@ describe('exit codes', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout.trim().split('\n').at(-1)).toBe(`Chrome would allow this call (GET ${base}/open answered 200).`);
+  });
+
+  it('0 for an answer Node refuses and Chrome reads, with a note on stderr saying what is malformed', async () => {
+    const raw = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Length: 2\n\nok'));
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/bare-lf`;
+    try {
+      const { code, stdout, stderr } = await run([url, '--origin', ORIGIN]);
+      expect(code).toBe(0);
+      expect(stdout.trim().split('\n').at(-1)).toBe(`Chrome would allow this call (GET ${url} answered 200).`);
+      expect(stderr).toBe(`corscope: note: the answer to GET ${url} is malformed (lines end in a bare LF instead of CRLF); Chrome reads it, stricter HTTP clients (Node's among them) may not\n`);
+    } finally {
+      raw.close();
+    }
   });
 
   it("1 when Chrome blocks it, with Chrome's line, the cause and the fix", async () => {

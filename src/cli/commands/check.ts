@@ -64,6 +64,9 @@ export const checkCommand: CliCommand<Flags> = {
     if ('error' in input) throw new UsageError(input.error);
     for (const note of input.notes) process.stderr.write(`corscope: note: ${note}\n`);
     const result = await runCheck(input.options);
+    for (const { request, malformed } of result.exchanges) {
+      if (malformed?.length) process.stderr.write(`corscope: note: the answer to ${request.method} ${request.url} is malformed (${malformed.join('; ')}); Chrome reads it, stricter HTTP clients (Node's among them) may not\n`);
+    }
     const json = flags.json ?? false;
     const report = openReport(json);
     for (const record of result.records) report.record(record);
