@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { createCorscope, type CorscopeOptions, type CorscopeServer, type ExchangeRecord } from '../../src/index.js';
 import type { HeaderLine } from '../../src/cors/types.js';
 
@@ -21,6 +21,40 @@ export async function startUpstream(handler: (req: IncomingMessage, res: ServerR
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+export interface RawServer {
+  readonly origin: string;
+  /** Connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A raw TCP target on 127.0.0.1: every request head it reads is answered with `answer(n)`, exact
+ * bytes (`n` counts the requests from 0), on the same connection, which stays open.
+ */
+export async function rawServer(answer: (n: number) => Buffer | string): Promise<RawServer> {
+  let requests = 0;
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    socket.on('error', () => undefined);
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      while (head.includes('\r\n\r\n')) {
+        head = head.slice(head.indexOf('\r\n\r\n') + 4);
+        socket.write(answer(requests++));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 

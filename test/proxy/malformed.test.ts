@@ -6,7 +6,7 @@
 import net, { type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startProxy, type Proxy } from './helpers.js';
+import { rawServer, startProxy, type Proxy } from './helpers.js';
 
 const PAGE = 'http://localhost:5173';
 const running: { close(): Promise<void> }[] = [];
@@ -182,26 +182,13 @@ describe('the same answers to a request corscope relays raw (a method spelling N
 describe('an answer on a pooled connection', () => {
   it('is read from its own first byte, after the answers the connection carried before', async () => {
     const answers = ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', `HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Length: 5\n\nhello`];
-    const server = net.createServer((socket) => {
-      socket.on('error', () => undefined);
-      let head = '';
-      socket.on('data', (chunk: Buffer) => {
-        head += chunk.toString('latin1');
-        while (head.includes('\r\n\r\n')) {
-          head = head.slice(head.indexOf('\r\n\r\n') + 4);
-          socket.write(answers.shift() ?? '');
-        }
-      });
-    });
-    let connections = 0;
-    server.on('connection', () => connections++);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    running.push({ close: () => new Promise<void>((resolve) => { server.close(() => resolve()); }) });
-    const { proxy, lines } = await proxyTo(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const raw = await rawServer((n) => answers[n] ?? '');
+    running.push(raw);
+    const { proxy, lines } = await proxyTo(raw.origin);
     expect(await exchange(proxy.port)).toMatch(/\r\n\r\nok$/);
     expect(await exchange(proxy.port)).toBe(`HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Length: 5\n\nhello`);
     expect(malformed(lines)).toHaveLength(1);
-    expect(connections).toBe(1);
+    expect(raw.connections()).toBe(1);
   });
 });
 

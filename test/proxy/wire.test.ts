@@ -8,7 +8,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeRefusal } from '../../src/proxy/refused.js';
-import { startProxy, type Proxy } from './helpers.js';
+import { rawServer, startProxy, type Proxy } from './helpers.js';
 
 const running: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -25,20 +25,9 @@ async function target(handler: http.RequestListener): Promise<string> {
 
 /** A raw target: each request head it reads is answered with `reply` (exact bytes). */
 async function rawTarget(reply: Buffer | string): Promise<string> {
-  const server = net.createServer((socket) => {
-    socket.on('error', () => undefined);
-    let head = '';
-    socket.on('data', (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      while (head.includes('\r\n\r\n')) {
-        head = head.slice(head.indexOf('\r\n\r\n') + 4);
-        socket.write(reply);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  running.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const raw = await rawServer(() => reply);
+  running.push(raw);
+  return raw.origin;
 }
 
 async function proxyTo(origin: string, options = {}): Promise<Proxy> {
