@@ -55,12 +55,12 @@ export function statusLineStart(bytes: Buffer): number {
 }
 
 /**
- * Bytes that start an answer and can no longer become a status line: Chrome reads them as HTTP/0.9,
- * which it refuses on every port but 80 and 443.
+ * Bytes that start an answer and can no longer become a status line: Chrome reads them as HTTP/0.9
+ * and refuses them (recorded on a port other than 80; Chromium's source allows HTTP/0.9 on no other).
  */
 export function http09(bytes: Buffer): { readonly netError: string; readonly why: string } | undefined {
   if (bytes.length < 8 || statusLineStart(bytes) !== -1) return undefined;
-  return { netError: 'ERR_INVALID_HTTP_RESPONSE', why: 'the answer does not start with an HTTP status line, so Chrome reads it as HTTP/0.9, which it refuses on ports other than 80 and 443' };
+  return { netError: 'ERR_INVALID_HTTP_RESPONSE', why: 'the answer does not start with an HTTP status line, so Chrome reads it as HTTP/0.9, which it refuses' };
 }
 
 /** The end of the head: `\n\n` or `\n\r\n`; -1 when it has not come yet. */
