@@ -56,7 +56,7 @@ export function statusLineStart(bytes: Buffer): number {
 
 /**
  * Bytes that start an answer and can no longer become a status line: Chrome reads them as HTTP/0.9
- * and refuses them (recorded on a port other than 80; Chromium's source allows HTTP/0.9 on no other).
+ * and refuses them (as recorded, on a port other than 80).
  */
 export function http09(bytes: Buffer): { readonly netError: string; readonly why: string } | undefined {
   if (bytes.length < 8 || statusLineStart(bytes) !== -1) return undefined;
