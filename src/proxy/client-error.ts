@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { HeaderLine } from '../cors/types.js';
 import { summarize, type ExchangeRecord } from '../log/record.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
-import { bodiless, stripHopByHop } from './head.js';
+import { bodiless, closingHead, stripHopByHop } from './head.js';
 import type { ResolvedOptions } from './options.js';
 import { chromeRefuses } from './malformed.js';
 import { headEnd, relayRaw, takeOver } from './raw-relay.js';
@@ -57,10 +57,9 @@ export function handleClientError(ctx: ClientErrorContext, err: NodeJS.ErrnoExce
 }
 
 /** A whole response as bytes for a socket Node's server no longer manages; the connection closes after it. */
-function rawResponse(status: number, headers: readonly HeaderLine[], body: string): string {
+function rawResponse(status: number, headers: readonly HeaderLine[], body: string): Buffer {
   const reason = status === 431 ? 'Request Header Fields Too Large' : (http.STATUS_CODES[status] ?? '');
-  const lines = [...stripHopByHop(headers), ['Connection', 'close'] as const].map(([n, v]) => `${n}: ${v}\r\n`).join('');
-  return `HTTP/1.1 ${status} ${reason}\r\n${lines}\r\n${status === 204 ? '' : body}`;
+  return Buffer.concat([closingHead(status, reason, stripHopByHop(headers)), Buffer.from(status === 204 ? '' : body)]);
 }
 
 function engineFault(ctx: ClientErrorContext, fault: unknown): void {

@@ -32,6 +32,23 @@ export function wireHead(lines: readonly HeaderLine[]): string[] {
   return flat;
 }
 
+/** Header lines as they go on the wire, each with its CRLF. */
+export function headerBlock(lines: readonly HeaderLine[]): string {
+  let block = '';
+  for (const [name, value] of lines) block += `${name}: ${value}\r\n`;
+  return block;
+}
+
+/**
+ * A response head as bytes (latin1, as Node reads header values), for a connection corscope writes
+ * itself: Node's server no longer manages it, or its response writer refuses what Chrome reads (a
+ * status below 100, control characters). `Connection: close` ends it; the connection closes after
+ * the body. `status` is written as given (`099` stays `099`).
+ */
+export function closingHead(status: number | string, statusText: string, lines: readonly HeaderLine[]): Buffer {
+  return Buffer.from(`HTTP/1.1 ${status}${statusText === '' ? '' : ` ${statusText}`}\r\n${headerBlock(lines)}Connection: close\r\n\r\n`, 'latin1');
+}
+
 /** Names a `Connection` line lists are hop-by-hop too (RFC 9110 §7.6.1). */
 function connectionListed(lines: readonly HeaderLine[]): Set<string> | undefined {
   let listed: Set<string> | undefined;

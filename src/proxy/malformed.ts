@@ -19,7 +19,7 @@ import type { HeaderLine } from '../cors/types.js';
 import type { ExchangeRecord } from '../log/record.js';
 import { http09, readBody, readResponseHead, type ChromeHead, type ParseError } from './chrome-response.js';
 import { toLines } from './exchange.js';
-import { stripHopByHop } from './head.js';
+import { closingHead, stripHopByHop } from './head.js';
 import type { Judgment } from './judgments.js';
 import type { ResolvedOptions } from './options.js';
 import type { Outcome, Session } from './session.js';
@@ -137,18 +137,18 @@ function writeAsRead(res: ServerResponse, reading: Extract<ChromeReading, { kind
   if (!socket || socket.destroyed) return;
   const { head, body, complete } = reading;
   const lines = stripHopByHop(headers).filter(([name]) => head.framing.kind === 'none' || !FRAMING.has(name.toLowerCase()));
-  let framing = '';
+  let framing: HeaderLine[] = [];
   let payload = body;
   if (status === 204 || status === 304) payload = Buffer.alloc(0);
-  else if (head.framing.kind === 'length') framing = `Content-Length: ${head.framing.length}\r\n`;
-  else if (head.framing.kind === 'chunked' && complete) framing = `Content-Length: ${body.length}\r\n`;
+  else if (head.framing.kind === 'length') framing = [['Content-Length', String(head.framing.length)]];
+  else if (head.framing.kind === 'chunked' && complete) framing = [['Content-Length', String(body.length)]];
   else if (head.framing.kind === 'chunked') {
     // Cut short: chunked again, without the last chunk, so the page sees a cut body as it would.
-    framing = 'Transfer-Encoding: chunked\r\n';
+    framing = [['Transfer-Encoding', 'chunked']];
     payload = body.length > 0 ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')]) : body;
   }
-  const digits = status === head.status ? head.statusDigits : String(status);
-  socket.end(Buffer.concat([rawHead(digits, statusText, lines, framing), payload]));
+  const digits = status === head.status ? head.statusDigits : status;
+  socket.end(Buffer.concat([closingHead(digits, statusText, [...lines, ...framing]), payload]));
 }
 
 /**
@@ -162,14 +162,9 @@ export function relayUnwritable(res: ServerResponse, from: IncomingMessage, stat
     from.destroy();
     return;
   }
-  socket.write(rawHead(String(status).padStart(3, '0'), statusText, stripHopByHop(headers), ''));
+  socket.write(closingHead(String(status).padStart(3, '0'), statusText, stripHopByHop(headers)));
   from.on('error', () => socket.destroy());
   from.pipe(socket);
-}
-
-function rawHead(digits: string, statusText: string, lines: readonly HeaderLine[], framing: string): Buffer {
-  const text = `HTTP/1.1 ${digits}${statusText === '' ? '' : ` ${statusText}`}\r\n${lines.map(([n, v]) => `${n}: ${v}\r\n`).join('')}${framing}Connection: close\r\n\r\n`;
-  return Buffer.from(text, 'latin1');
 }
 
 function sameLines(a: readonly HeaderLine[], b: readonly HeaderLine[]): boolean {

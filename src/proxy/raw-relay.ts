@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { HeaderLine } from '../cors/types.js';
 import { http09, readResponseHead } from './chrome-response.js';
+import { closingHead, headerBlock } from './head.js';
 import type { RawHead } from './refused.js';
 
 export interface ResponseHead {
@@ -60,7 +61,7 @@ export function relayRaw(client: Duplex, head: RawHead, rest: Buffer, target: Re
   const prefix = url.pathname === '/' ? '' : url.pathname.replace(/\/+$/, '');
   const host = target.keepHost ? (head.headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? url.host) : url.host;
   const lines = head.headers.filter(([n]) => n.toLowerCase() !== 'host' && !DROPPED.has(n.toLowerCase()));
-  const requestHead = `${head.method} ${prefix}${head.target} HTTP/1.1\r\nHost: ${host}\r\n${serialize(lines)}Connection: close\r\n\r\n`;
+  const requestHead = `${head.method} ${prefix}${head.target} HTTP/1.1\r\nHost: ${host}\r\n${headerBlock(lines)}Connection: close\r\n\r\n`;
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const upstream: net.Socket =
@@ -111,8 +112,7 @@ export function relayRaw(client: Duplex, head: RawHead, rest: Buffer, target: Re
     const { status, statusDigits, statusText, headers, bodyStart } = reading.head;
     const out = plan.respond({ status, statusText, headers });
     const kept = out.headers.filter(([n]) => !DROPPED.has(n.toLowerCase()));
-    const reason = out.statusText === '' ? '' : ` ${out.statusText}`;
-    client.write(Buffer.from(`HTTP/1.1 ${out.status === status ? statusDigits : out.status}${reason}\r\n${serialize(kept)}Connection: close\r\n\r\n`, 'latin1'));
+    client.write(closingHead(out.status === status ? statusDigits : out.status, out.statusText, kept));
     client.write(received.subarray(bodyStart));
     upstream.pipe(client);
   };
@@ -120,8 +120,4 @@ export function relayRaw(client: Duplex, head: RawHead, rest: Buffer, target: Re
   upstream.on('end', () => {
     if (!answered) failOnce(Object.assign(new Error('the target closed the connection without answering'), { code: 'ECONNRESET' }));
   });
-}
-
-function serialize(lines: readonly HeaderLine[]): string {
-  return lines.map(([n, v]) => `${n}: ${v}\r\n`).join('');
 }
