@@ -28,7 +28,7 @@ import type { Outcome, Session } from './session.js';
 export interface MalformedContext {
   judge(session: Session, req: IncomingMessage, status: number, lines: readonly HeaderLine[]): { lines: readonly HeaderLine[]; outcome?: Outcome };
   publish(record: ExchangeRecord, judgment?: Judgment): void;
-  options(): ResolvedOptions;
+  readonly options: ResolvedOptions;
 }
 
 /**
@@ -40,7 +40,7 @@ export function answerMalformed(ctx: MalformedContext, parse: ParseError, sessio
   const head09 = http09(parse.packet);
   const reading = head09 ? { kind: 'refused' as const, ...head09 } : readAsChrome(parse, req.method ?? 'GET');
   if (!reading) return false;
-  const { logger, target } = ctx.options();
+  const { logger, target } = ctx.options;
   const where = { id: session.id, url: session.request.url };
   const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer (${parse.code}: ${parse.reason})`, target: target.href };
   if (reading.kind === 'refused') {
@@ -92,7 +92,7 @@ export function passOnMidBody(ctx: MalformedContext, parse: ParseError, session:
   response.removeAllListeners('error');
   response.on('error', () => undefined);
   passOn(res, parse.packet);
-  const { logger, target } = ctx.options();
+  const { logger, target } = ctx.options;
   const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer mid-body (${parse.code}: ${parse.reason})`, target: target.href };
   const where = { event: 'upstream-malformed', id: session.id, url: session.request.url, upstream };
   if (reading.kind === 'refused') logger?.warn({ ...where, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));

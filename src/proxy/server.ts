@@ -49,11 +49,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private readonly memory: Memory;
   private closing: Promise<void> | undefined;
   /** What an answer Node refuses needs to be judged and logged (malformed.ts). */
-  private readonly malformedContext: MalformedContext = {
-    judge: (session, req, status, lines) => this.judge(session, req, status, lines),
-    publish: (record, judgment) => this.publish(record, judgment),
-    options: () => this.options,
-  };
+  private readonly malformedContext: MalformedContext;
   /** `host:port` as listening, for requests that come without a Host header (HTTP/1.0). */
   private listeningHost = '';
 
@@ -89,6 +85,11 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       echoes: new EchoMemory(),
       judgments: new JudgmentCache(),
       nextId: () => String(++counter),
+    };
+    this.malformedContext = {
+      options: this.options,
+      judge: (session, req, status, lines) => this.judge(session, req, status, lines),
+      publish: (record, judgment) => this.publish(record, judgment),
     };
     keepRequestFraming(this.proxy);
     this.proxy.on('proxyReq', (proxyReq, req, res) => this.onProxyReq(proxyReq, req, res));
