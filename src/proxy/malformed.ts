@@ -76,27 +76,29 @@ function firstRead(session: Session, parse: ParseError): boolean {
 
 /**
  * Node's parser took the head and refused the body in the same read (a bare LF after a chunk size,
- * which Chrome reads; a chunk size that is not hex, which Chrome fails too). When the head the
- * browser was given is the target's own and not one byte of it has gone out yet, the target's bytes
- * go on as they came and the browser reads the body as it would without corscope. The exchange's
- * record was written with the head. False otherwise: the caller cuts the response.
+ * which Chrome reads; a chunk size that is not hex, which Chrome fails too). While not one byte of
+ * the response has gone to the browser, the answer goes out from that read instead: as sent when the
+ * head the browser was given is the target's own, else that head (patched) with the body as Chrome
+ * reads it. The exchange's record was written with the head. False otherwise: the caller cuts the
+ * response.
  */
 export function passOnMidBody(ctx: MalformedContext, parse: ParseError, session: Session, res: ServerResponse): boolean {
   const { response, sent } = session;
   if (!response || !sent || !firstRead(session, parse) || headGoneOut(res)) return false;
-  if (sent.status !== response.statusCode || !sameLines(sent.headers, toLines(response.rawHeaders))) return false;
   const reading = readAsChrome(parse, session.request.method);
   if (!reading) return false;
   // The body relay ends here: its error (the parse fault) must not cut what goes out now.
   response.unpipe(res);
   response.removeAllListeners('error');
   response.on('error', () => undefined);
-  passOn(res, parse.packet);
+  const asSent = reading.kind === 'refused' || (sent.status === response.statusCode && sameLines(sent.headers, toLines(response.rawHeaders)));
+  if (asSent) passOn(res, parse.packet);
+  else writeAsRead(res, reading, sent.status, sent.status === response.statusCode ? (response.statusMessage ?? '') : (http.STATUS_CODES[sent.status] ?? ''), sent.headers);
   const { logger, target } = ctx.options;
   const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer mid-body (${parse.code}: ${parse.reason})`, target: target.href };
   const where = { event: 'upstream-malformed', id: session.id, url: session.request.url, upstream };
   if (reading.kind === 'refused') logger?.warn({ ...where, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));
-  else logger?.warn({ ...where, complete: reading.complete }, `Node's parser refused the target's body (${parse.code}: ${parse.reason}); Chrome reads it, so corscope passed the answer on as sent`);
+  else logger?.warn({ ...where, complete: reading.complete }, `Node's parser refused the target's body (${parse.code}: ${parse.reason}); Chrome reads it, so corscope passed the answer on${asSent ? ' as sent' : ' with the head the browser was given'}`);
   return true;
 }
 
