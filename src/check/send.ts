@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HeaderLine, RequestSnapshot, ResponseSnapshot } from '../cors/types.js';
-import { http09, parseErrorOf, readResponseHead } from '../proxy/chrome-response.js';
+import { parseErrorOf, readAnswer } from '../proxy/chrome-response.js';
 
 /** Why no response came back, for the person running the check. */
 export interface NetworkFailure {
@@ -84,8 +84,7 @@ export function send(request: RequestSnapshot, options: SendOptions): Promise<Se
 function asChromeReads(err: unknown, bytesRead: number | undefined, method: string, url: string): { response: ResponseSnapshot; malformed: readonly string[] } | { failure: NetworkFailure } | undefined {
   const parse = parseErrorOf(err);
   if (!parse || bytesRead !== parse.packet.length) return undefined;
-  const head09 = http09(parse.packet);
-  const reading = head09 ? { kind: 'refused' as const, ...head09 } : readResponseHead(parse.packet, method);
+  const reading = readAnswer(parse.packet, method);
   if (reading.kind === 'partial') return undefined;
   if (reading.kind === 'refused') {
     return { failure: { code: parse.code, message: `Chrome refuses this answer itself: ${reading.why}`, url, chrome: `net::${reading.netError}` } };

@@ -58,9 +58,18 @@ export function statusLineStart(bytes: Buffer): number {
  * Bytes that start an answer and can no longer become a status line: Chrome reads them as HTTP/0.9
  * and refuses them (as recorded, on a port other than 80).
  */
-export function http09(bytes: Buffer): { readonly netError: string; readonly why: string } | undefined {
+function http09(bytes: Buffer): { readonly netError: string; readonly why: string } | undefined {
   if (bytes.length < 8 || statusLineStart(bytes) !== -1) return undefined;
   return { netError: 'ERR_INVALID_HTTP_RESPONSE', why: 'the answer does not start with an HTTP status line, so Chrome reads it as HTTP/0.9, which it refuses' };
+}
+
+/**
+ * The first bytes of an answer as Chrome reads them: HTTP/0.9 (refused) once no status line can
+ * come any more, else `readResponseHead`.
+ */
+export function readAnswer(bytes: Buffer, method: string): HeadReading {
+  const head09 = http09(bytes);
+  return head09 ? { kind: 'refused', ...head09 } : readResponseHead(bytes, method);
 }
 
 /** The end of the head: `\n\n` or `\n\r\n`; -1 when it has not come yet. */

@@ -17,7 +17,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HeaderLine } from '../cors/types.js';
 import type { ExchangeRecord } from '../log/record.js';
-import { http09, readBody, readResponseHead, type ChromeHead, type ParseError } from './chrome-response.js';
+import { readAnswer, readBody, type ChromeHead, type ParseError } from './chrome-response.js';
 import { toLines } from './exchange.js';
 import { closingHead, stripHopByHop } from './head.js';
 import type { Judgment } from './judgments.js';
@@ -37,8 +37,7 @@ export interface MalformedContext {
  */
 export function answerMalformed(ctx: MalformedContext, parse: ParseError, session: Session, req: IncomingMessage, res: ServerResponse): boolean {
   if (!firstRead(session, parse)) return false;
-  const head09 = http09(parse.packet);
-  const reading = head09 ? { kind: 'refused' as const, ...head09 } : readAsChrome(parse, req.method ?? 'GET');
+  const reading = readAsChrome(parse, req.method ?? 'GET');
   if (!reading) return false;
   const { logger, target } = ctx.options;
   const where = { id: session.id, url: session.request.url };
@@ -113,7 +112,7 @@ type ChromeReading =
 
 /** How Chrome reads the bytes Node refused; undefined when they do not hold a whole head. */
 function readAsChrome(parse: ParseError, method: string): ChromeReading | undefined {
-  const head = readResponseHead(parse.packet, method);
+  const head = readAnswer(parse.packet, method);
   if (head.kind === 'partial') return undefined;
   if (head.kind === 'refused') return head;
   const body = readBody(parse.packet, head.head);

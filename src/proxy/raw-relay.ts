@@ -8,7 +8,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { HeaderLine } from '../cors/types.js';
-import { http09, readResponseHead } from './chrome-response.js';
+import { readAnswer } from './chrome-response.js';
 import { closingHead, headerBlock } from './head.js';
 import type { RawHead } from './refused.js';
 
@@ -93,8 +93,7 @@ export function relayRaw(client: Duplex, head: RawHead, rest: Buffer, target: Re
   const onHead = (data: Buffer): void => {
     received = Buffer.concat([received, data]);
     // Read as Chrome reads it (chrome-response.ts): what Node's parser would refuse, Chrome may not.
-    const head09 = http09(received);
-    const reading = head09 ? { kind: 'refused' as const, ...head09 } : readResponseHead(received, head.method);
+    const reading = readAnswer(received, head.method);
     if (reading.kind === 'partial') {
       if (received.length > MAX_HEAD) failOnce(Object.assign(new Error('response head too large'), { code: 'HPE_HEADER_OVERFLOW' }));
       return;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeChunked, http09, readBody, readResponseHead } from '../../src/proxy/chrome-response.js';
+import { decodeChunked, readAnswer, readBody, readResponseHead } from '../../src/proxy/chrome-response.js';
 import type { HeadObservation, ResponseHeadFixture } from '../support/response-heads.js';
 
 const fixture = JSON.parse(fs.readFileSync(new URL('../fixtures/chrome-response-heads.json', import.meta.url), 'utf8')) as ResponseHeadFixture;
@@ -18,9 +18,7 @@ const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection', 'k
 
 /** The reader's result in the shape of the page's observation (fetch's header list: lower-case, sorted, joined). */
 function asPageSees(raw: string, method = 'GET'): HeadObservation | 'partial' {
-  const head09 = http09(Buffer.from(raw, 'latin1'));
-  if (head09) return { ok: false, netError: head09.netError, cors: [] };
-  const reading = readResponseHead(Buffer.from(raw, 'latin1'), method);
+  const reading = readAnswer(Buffer.from(raw, 'latin1'), method);
   if (reading.kind === 'partial') return 'partial';
   if (reading.kind === 'refused') return { ok: false, netError: reading.netError, cors: [] };
   const { head } = reading;
@@ -78,9 +76,9 @@ describe('readResponseHead: bounds', () => {
     expect(readResponseHead(Buffer.from('ontent-Length: 5\r\n\r\nhello', 'latin1'), 'GET').kind).toBe('partial');
   });
   it('the first bytes of an answer are HTTP/0.9 only once 8 of them came without a status line', () => {
-    expect(http09(Buffer.from('hello w', 'latin1'))).toBeUndefined();
-    expect(http09(Buffer.from('\r\n\r\nHTTP/1.1 200 OK', 'latin1'))).toBeUndefined();
-    expect(http09(Buffer.from('hello world', 'latin1'))).toMatchObject({ netError: 'ERR_INVALID_HTTP_RESPONSE' });
+    expect(readAnswer(Buffer.from('hello w', 'latin1'), 'GET').kind).toBe('partial');
+    expect(readAnswer(Buffer.from('\r\n\r\nHTTP/1.1 200 OK', 'latin1'), 'GET').kind).toBe('partial');
+    expect(readAnswer(Buffer.from('hello world', 'latin1'), 'GET')).toMatchObject({ kind: 'refused', netError: 'ERR_INVALID_HTTP_RESPONSE' });
   });
   it('a Content-Length body the bytes do not hold all of is incomplete, with what they hold', () => {
     const raw = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhel', 'latin1');
