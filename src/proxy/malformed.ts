@@ -39,27 +39,19 @@ export function answerMalformed(ctx: MalformedContext, parse: ParseError, sessio
   if (!firstRead(session, parse)) return false;
   const reading = readAsChrome(parse, req.method ?? 'GET');
   if (!reading) return false;
-  const { logger, target } = ctx.options;
-  const where = { id: session.id, url: session.request.url };
-  const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer (${parse.code}: ${parse.reason})`, target: target.href };
   if (reading.kind === 'refused') {
     passOn(res, parse.packet);
-    logger?.warn({ event: 'upstream-malformed', ...where, upstream, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));
+    warn(ctx, session, parse, reading, false);
     return true;
   }
   const { head } = reading;
   const { lines, outcome } = ctx.judge(session, req, head.status, head.headers);
   const status = outcome?.status ?? head.status;
-  const headers = outcome?.headers ?? lines;
-  const asSent = status === head.status && sameLines(headers, head.headers);
-  if (asSent) passOn(res, parse.packet);
-  else writeAsRead(res, reading, status, status === head.status ? head.statusText : (http.STATUS_CODES[status] ?? ''), headers);
+  const statusText = status === head.status ? head.statusText : (http.STATUS_CODES[status] ?? '');
+  const asSent = deliver(res, parse, reading, { status, statusText, headers: outcome?.headers ?? lines }, head);
   if (outcome) ctx.publish(outcome.record, outcome.judgment);
   const cut = reading.complete ? '' : '; its body went on past the read Node refused and is cut there';
-  logger?.warn(
-    { event: 'upstream-malformed', ...where, upstream, quirks: head.quirks, complete: reading.complete },
-    `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}${cut}`,
-  );
+  warn(ctx, session, parse, reading, false, `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}${cut}`);
   return true;
 }
 
@@ -90,15 +82,44 @@ export function passOnMidBody(ctx: MalformedContext, parse: ParseError, session:
   response.unpipe(res);
   response.removeAllListeners('error');
   response.on('error', () => undefined);
-  const asSent = reading.kind === 'refused' || (sent.status === response.statusCode && sameLines(sent.headers, toLines(response.rawHeaders)));
-  if (asSent) passOn(res, parse.packet);
-  else writeAsRead(res, reading, sent.status, sent.status === response.statusCode ? (response.statusMessage ?? '') : (http.STATUS_CODES[sent.status] ?? ''), sent.headers);
-  const { logger, target } = ctx.options;
-  const upstream = { code: parse.code, message: `Node's HTTP parser refused the target's answer mid-body (${parse.code}: ${parse.reason})`, target: target.href };
-  const where = { event: 'upstream-malformed', id: session.id, url: session.request.url, upstream };
-  if (reading.kind === 'refused') logger?.warn({ ...where, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));
-  else logger?.warn({ ...where, complete: reading.complete }, `Node's parser refused the target's body (${parse.code}: ${parse.reason}); Chrome reads it, so corscope passed the answer on${asSent ? ' as sent' : ' with the head the browser was given'}`);
+  const statusText = sent.status === response.statusCode ? (response.statusMessage ?? '') : (http.STATUS_CODES[sent.status] ?? '');
+  const asSent = deliver(res, parse, reading, { ...sent, statusText }, { status: response.statusCode ?? 0, headers: toLines(response.rawHeaders) });
+  warn(ctx, session, parse, reading, true, `Node's parser refused the target's body (${parse.code}: ${parse.reason}); Chrome reads it, so corscope passed the answer on${asSent ? ' as sent' : ' with the head the browser was given'}`);
   return true;
+}
+
+/**
+ * The answer from the read Node refused: as sent when the head to give the browser is the
+ * target's own (and always when Chrome refuses the answer), else that head with the body as Chrome
+ * read it. True when as sent.
+ */
+function deliver(
+  res: ServerResponse,
+  parse: ParseError,
+  reading: ChromeReading,
+  head: { readonly status: number; readonly statusText: string; readonly headers: readonly HeaderLine[] },
+  own: { readonly status: number; readonly headers: readonly HeaderLine[] },
+): boolean {
+  if (reading.kind === 'refused' || (head.status === own.status && sameLines(head.headers, own.headers))) {
+    passOn(res, parse.packet);
+    return true;
+  }
+  writeAsRead(res, reading, head.status, head.statusText, head.headers);
+  return false;
+}
+
+/** The `upstream-malformed` line: `said` for an answer Chrome reads; an answer it refuses says so itself. */
+function warn(ctx: MalformedContext, session: Session, parse: ParseError, reading: ChromeReading, midBody: boolean, said = ''): void {
+  const { logger, target } = ctx.options;
+  const where = midBody ? 'the target\'s answer mid-body' : 'the target\'s answer';
+  const fields = {
+    event: 'upstream-malformed',
+    id: session.id,
+    url: session.request.url,
+    upstream: { code: parse.code, message: `Node's HTTP parser refused ${where} (${parse.code}: ${parse.reason})`, target: target.href },
+  };
+  if (reading.kind === 'refused') logger?.warn({ ...fields, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));
+  else logger?.warn({ ...fields, ...(midBody ? {} : { quirks: reading.head.quirks }), complete: reading.complete }, said);
 }
 
 /** Whether any byte of the response (its head first) went to the browser; Node keeps that internal. */
