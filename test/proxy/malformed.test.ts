@@ -3,7 +3,9 @@
  * browser's connection receives, the record, and the log line that says what was wrong. The same
  * answers in real Chromium, directly and through corscope: test/browser/response-heads.test.ts.
  */
+import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawServer, startProxy, type Proxy } from './helpers.js';
@@ -96,6 +98,19 @@ describe('an answer Node refuses and Chrome reads', () => {
     const { proxy, lines } = await proxyTo(await rawTarget([head, 'world'], 100));
     expect(await exchange(proxy.port)).toBe(head);
     expect(malformed(lines)[0]).toMatchObject({ complete: false, msg: expect.stringMatching(/its body went on past the read Node refused and is cut there$/) });
+  });
+
+  it('from an HTTPS target too (the read is counted after TLS)', async () => {
+    const tlsOptions = { cert: readFileSync(new URL('./tls/cert.pem', import.meta.url)), key: readFileSync(new URL('./tls/key.pem', import.meta.url)) };
+    const server = tls.createServer(tlsOptions, (socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => socket.end(BARE_LF));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    running.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const { proxy, lines } = await proxyTo(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, { insecure: true });
+    expect(await exchange(proxy.port)).toBe(BARE_LF);
+    expect(malformed(lines)).toHaveLength(1);
   });
 
   it('a HEAD answer with a doubled Content-Length has no body to read', async () => {
