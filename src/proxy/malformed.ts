@@ -50,8 +50,7 @@ export function answerMalformed(ctx: MalformedContext, parse: ParseError, sessio
   const statusText = status === head.status ? head.statusText : (http.STATUS_CODES[status] ?? '');
   const asSent = deliver(res, parse, reading, { status, statusText, headers: outcome?.headers ?? lines }, head);
   if (outcome) ctx.publish(outcome.record, outcome.judgment);
-  const cut = reading.complete ? '' : '; its body went on past the read Node refused and is cut there';
-  warn(ctx, session, parse, reading, false, `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}${cut}`);
+  warn(ctx, session, parse, reading, false, `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}`);
   return true;
 }
 
@@ -119,7 +118,10 @@ function warn(ctx: MalformedContext, session: Session, parse: ParseError, readin
     upstream: { code: parse.code, message: `Node's HTTP parser refused ${where} (${parse.code}: ${parse.reason})`, target: target.href },
   };
   if (reading.kind === 'refused') logger?.warn({ ...fields, chrome: { netError: reading.netError, why: reading.why } }, chromeRefuses(reading.netError, reading.why));
-  else logger?.warn({ ...fields, ...(midBody ? {} : { quirks: reading.head.quirks }), complete: reading.complete }, said);
+  else {
+    const cut = reading.complete ? '' : '; its body went on past the read Node refused and is cut there';
+    logger?.warn({ ...fields, ...(midBody ? {} : { quirks: reading.head.quirks }), complete: reading.complete }, `${said}${cut}`);
+  }
 }
 
 /** Whether any byte of the response (its head first) went to the browser; Node keeps that internal. */
