@@ -116,8 +116,8 @@ export interface DiagnosisInput {
   /** The exchange Chrome blocks (or would block under the credentials mode corscope cannot see). */
   readonly exchange: Observation;
   readonly verdict: Verdict;
-  /** For an actual request: the preflight that let it through, and Chrome's verdict on it. */
-  readonly preflight?: { readonly observation: Observation; readonly verdict: Verdict };
+  /** For an actual request: the preflight that let it through, Chrome's verdict on it and its record id. */
+  readonly preflight?: { readonly observation: Observation; readonly verdict: Verdict; readonly id?: string };
   /** For the last hop of a redirect chain: the redirect answer that led here. */
   readonly redirectedBy?: Observation;
   /** What this server did before (the failing exchange itself not included). */
