@@ -27,24 +27,26 @@ export type DiagnosisCode =
   | 'preflight-status';
 
 /** The server stacks corscope can recognise and write fixes for; one file each in `stacks/`. */
-export type StackName =
-  | 'express'
-  | 'fastify'
-  | 'koa'
-  | 'hono'
-  | 'hapi'
-  | 'nestjs'
-  | 'flask'
-  | 'django'
-  | 'fastapi'
-  | 'aiohttp'
-  | 'rack'
-  | 'go'
-  | 'spring'
-  | 'aspnetcore'
-  | 'nginx'
-  | 'apache'
-  | 'caddy';
+export const STACK_NAMES = [
+  'express',
+  'fastify',
+  'koa',
+  'hono',
+  'hapi',
+  'nestjs',
+  'flask',
+  'django',
+  'fastapi',
+  'aiohttp',
+  'rack',
+  'go',
+  'spring',
+  'aspnetcore',
+  'nginx',
+  'apache',
+  'caddy',
+] as const;
+export type StackName = (typeof STACK_NAMES)[number];
 
 export interface Diagnosis {
   readonly code: DiagnosisCode;

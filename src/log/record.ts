@@ -13,7 +13,16 @@ import type {
   Verdict,
   VerdictKind,
 } from '../cors/types.js';
+import type { BodyExcerpt, Diagnosis } from '../diagnose/types.js';
 import { isSecretHeader, REDACTED, redactLines } from './redact.js';
+
+/**
+ * Why corscope thinks this page sends credentials to this API, when the verdict depends on it:
+ * `cookies-before` (an earlier request of the page carried cookies), `allow-credentials` (the server
+ * sends Access-Control-Allow-Credentials: true, so it expects credentialed calls). Without a sign,
+ * a call that would fail only with credentials is a note on an `ok` line, not a warning.
+ */
+export type CredentialsSign = 'cookies-before' | 'allow-credentials';
 
 export interface ChromeLine {
   readonly code: FindingCode;
@@ -78,6 +87,12 @@ export interface ExchangeRecord {
   readonly redirectedFrom?: string;
   /** Milliseconds until the response head was ready (the body streams on afterwards). */
   readonly durationMs: number;
+  /** On a conditional verdict: the sign that the page does use credentials here (it is then a warning). */
+  readonly credentialsSign?: CredentialsSign;
+  /** Why the server sent what Chrome refuses, and the fix in its terms (blocked, or conditional with a sign). */
+  diagnosis?: Diagnosis;
+  /** The first bytes of a refused answer's body, which Chrome hides from the page. */
+  body?: BodyExcerpt;
   patched?: PatchRecord;
   readonly upstream?: UpstreamFailure;
   refused?: RefusedRequest;
@@ -87,7 +102,7 @@ export interface ExchangeRecord {
 }
 
 /** The per-exchange fields of a record; everything else is a function of the judged exchange. */
-export const OWN_FIELDS = ['id', 'preflight', 'request', 'durationMs', 'upstream', 'refused', 'headers', 'msg'] as const;
+export const OWN_FIELDS = ['id', 'preflight', 'request', 'durationMs', 'diagnosis', 'body', 'upstream', 'refused', 'headers', 'msg'] as const;
 type OwnField = (typeof OWN_FIELDS)[number];
 
 /** What every exchange with the same request, response and context shares. */
@@ -110,6 +125,7 @@ export interface RecordInput {
   readonly durationMs: number;
   readonly redirectedFrom?: string;
   readonly upstream?: UpstreamFailure;
+  readonly credentialsSign?: CredentialsSign;
   readonly logSecrets: boolean;
 }
 
@@ -143,12 +159,15 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
     initiator: verdict.initiator,
     ...(verdict.notCors ? { notCors: verdict.notCors } : {}),
     ...(input.redirectedFrom ? { redirectedFrom: input.redirectedFrom } : {}),
+    ...(input.credentialsSign && verdict.verdict === 'conditional' ? { credentialsSign: input.credentialsSign } : {}),
     // Filled in later by the proxy; declared here so they keep their place in every record.
     patched: undefined,
     id: input.id,
     preflight: undefined,
     request: undefined,
     durationMs: input.durationMs,
+    diagnosis: undefined,
+    body: undefined,
     ...(input.upstream ? { upstream: input.upstream } : {}),
     msg: '',
   };
@@ -209,7 +228,9 @@ export function conditionWords(findings: readonly Finding[]): string {
 /** Blocked and conditional exchanges are what the developer came for; the rest is context. */
 export function levelFor(record: ExchangeRecord): 'error' | 'warn' | 'info' | 'debug' {
   if (record.upstream) return 'error';
-  if (record.verdict === 'blocked' || record.verdict === 'conditional') return 'warn';
+  if (record.verdict === 'blocked') return 'warn';
+  // What fails only under a credentials mode the page shows no sign of using is a note.
+  if (record.verdict === 'conditional') return record.credentialsSign ? 'warn' : 'info';
   if (record.verdict === 'not-cors') return 'debug';
   return 'info';
 }

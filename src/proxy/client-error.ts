@@ -6,19 +6,19 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HeaderLine } from '../cors/types.js';
-import { summarize, type ExchangeRecord } from '../log/record.js';
+import { summarize } from '../log/record.js';
 import { describeFailure, TIMEOUT_CODE } from './failure.js';
 import { bodiless, closingHead, stripHopByHop } from './head.js';
 import type { ResolvedOptions } from './options.js';
 import { chromeRefuses } from './malformed.js';
 import { headEnd, relayRaw, takeOver } from './raw-relay.js';
 import { describeRefusal, parseRawHead, type RawHead } from './refused.js';
-import { conclude, startSession, type Memory, type Session } from './session.js';
+import { conclude, startSession, type Memory, type Published, type Session } from './session.js';
 
 export interface ClientErrorContext {
   readonly options: ResolvedOptions;
   readonly memory: Memory;
-  publish(record: ExchangeRecord): void;
+  publish(outcome: Published): void;
 }
 
 /**
@@ -46,7 +46,7 @@ export function handleClientError(ctx: ClientErrorContext, err: NodeJS.ErrnoExce
       outcome.record.refused = { code: refused.code, message: refused.why };
       outcome.record.msg = summarize(outcome.record);
       ({ status, headers } = outcome);
-      ctx.publish(outcome.record);
+      ctx.publish(outcome);
     } else {
       ctx.options.logger?.warn({ event: 'client-error', code: refused.code }, `corscope answered ${status}: ${refused.why}`);
     }
@@ -97,7 +97,7 @@ function relaySession(ctx: ClientErrorContext, socket: Duplex, session: Session,
     respond: (answer) => {
       try {
         const outcome = conclude(session, { status: answer.status, headers: answer.headers }, ctx.options, ctx.memory);
-        ctx.publish(outcome.record);
+        ctx.publish(outcome);
         const statusText = outcome.status === answer.status ? answer.statusText : (http.STATUS_CODES[outcome.status] ?? '');
         return { status: outcome.status, statusText, headers: outcome.headers };
       } catch (fault) {
@@ -119,7 +119,7 @@ function relaySession(ctx: ClientErrorContext, socket: Duplex, session: Session,
       };
       try {
         const outcome = bodiless(failure.status, conclude(session, head, ctx.options, ctx.memory, failure.upstream));
-        ctx.publish(outcome.record);
+        ctx.publish(outcome);
         head = outcome;
       } catch (fault) {
         engineFault(ctx, fault);

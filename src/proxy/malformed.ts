@@ -16,18 +16,16 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HeaderLine } from '../cors/types.js';
-import type { ExchangeRecord } from '../log/record.js';
 import { readAnswer, readBody, type ChromeHead, type ParseError } from './chrome-response.js';
 import { toLines } from './exchange.js';
 import { closingHead, stripHopByHop } from './head.js';
-import type { Judgment } from './judgments.js';
 import type { ResolvedOptions } from './options.js';
-import type { Outcome, Session } from './session.js';
+import type { Outcome, Published, Session } from './session.js';
 
 /** The proxy's side of it: judging a head as every other answer is judged, and the log. */
 export interface MalformedContext {
   judge(session: Session, req: IncomingMessage, status: number, lines: readonly HeaderLine[]): { lines: readonly HeaderLine[]; outcome?: Outcome };
-  publish(record: ExchangeRecord, judgment?: Judgment): void;
+  publish(outcome: Published): void;
   readonly options: ResolvedOptions;
 }
 
@@ -49,7 +47,7 @@ export function answerMalformed(ctx: MalformedContext, parse: ParseError, sessio
   const status = outcome?.status ?? head.status;
   const statusText = status === head.status ? head.statusText : (http.STATUS_CODES[status] ?? '');
   const asSent = deliver(res, parse, reading, { status, statusText, headers: outcome?.headers ?? lines }, head);
-  if (outcome) ctx.publish(outcome.record, outcome.judgment);
+  if (outcome) ctx.publish(outcome);
   warn(ctx, session, parse, reading, false, `the target's answer is malformed (${head.quirks.join('; ') || parse.reason}): Node's parser refuses it, Chrome reads it, so corscope judged Chrome's reading and passed it on${asSent ? ' as sent' : ' rewritten well-formed'}`);
   return true;
 }

@@ -1,6 +1,7 @@
 /** The programmatic options of `createCorscope`, and their resolved form. */
 import type { Logger } from 'pino';
 import type { Initiator, Wording } from '../cors/types.js';
+import { STACK_NAMES, type StackName } from '../diagnose/types.js';
 
 export interface CorscopeOptions {
   /** The API to forward to, e.g. `http://localhost:3000`. */
@@ -29,6 +30,8 @@ export interface CorscopeOptions {
   readonly answerPreflight?: boolean;
   /** In patch mode, response headers to expose to the page. */
   readonly expose?: readonly string[];
+  /** The target's server stack, when the user knows it better than its fingerprints (`--stack`). */
+  readonly stack?: StackName;
   /** Where records go besides the `exchange` event. */
   readonly logger?: Logger;
   /** Log Cookie, Authorization and Set-Cookie values instead of `[redacted]`. */
@@ -53,6 +56,7 @@ export interface ResolvedOptions {
   readonly allowOrigins: readonly string[];
   readonly answerPreflight: boolean;
   readonly expose: readonly string[];
+  readonly stack: StackName | undefined;
   readonly logger: Logger | undefined;
   readonly logSecrets: boolean;
   readonly maxSockets: number;
@@ -79,11 +83,18 @@ export function resolveOptions(options: CorscopeOptions): ResolvedOptions {
     allowOrigins: (options.allowOrigins ?? []).map((o) => o.replace(/\/+$/, '')),
     answerPreflight: options.answerPreflight ?? false,
     expose: options.expose ?? [],
+    stack: parseStack(options.stack),
     logger: options.logger,
     logSecrets: options.logSecrets ?? false,
     maxSockets: options.maxSockets ?? 64,
     closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
   };
+}
+
+export function parseStack(stack: string | undefined): StackName | undefined {
+  if (stack === undefined) return undefined;
+  if ((STACK_NAMES as readonly string[]).includes(stack)) return stack as StackName;
+  throw new OptionsError(`unknown stack '${stack}' (one of ${STACK_NAMES.join(', ')})`);
 }
 
 export function parseHttpUrl(value: string | URL, what: string): URL {

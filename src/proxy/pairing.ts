@@ -1,3 +1,6 @@
+import type { Verdict } from '../cors/types.js';
+import type { Observation } from '../diagnose/types.js';
+
 /**
  * Bounded memory of what the browser did a moment ago: which preflight let an actual request
  * through, and which redirect led to a request. Both are small LRU maps with expiry, so a long
@@ -59,14 +62,24 @@ const PAIRING_GRACE_MS = 10_000;
 /** Chrome caps Access-Control-Max-Age at two hours. */
 const PAIRING_MAX_MS = 7_200_000;
 
+/** A preflight as the diagnosis of its actual request needs it. */
+export interface SeenPreflight {
+  readonly observation: Observation;
+  readonly verdict: Verdict;
+  readonly id: string;
+}
+
 interface PreflightEntry {
   readonly preflightId: string;
+  readonly seen: SeenPreflight | undefined;
   /** The id reserved for the first actual request, so the preflight record can name it. */
   reservedRequestId: string | undefined;
 }
 
 export interface PairResult {
   readonly preflight: string;
+  /** What the preflight was answered and Chrome's verdict on it. */
+  readonly seen?: SeenPreflight;
   /** Set when this request takes the id its preflight already announced. */
   readonly reservedId?: string;
 }
@@ -80,9 +93,9 @@ export class PreflightPairing {
   }
 
   /** Remember a preflight that may let requests through for `maxAgeSeconds`. */
-  remember(origin: string, url: string, method: string, preflightId: string, requestId: string, maxAgeSeconds = 5): void {
+  remember(origin: string, url: string, method: string, preflightId: string, requestId: string, maxAgeSeconds = 5, seen?: SeenPreflight): void {
     const ttl = Math.min(Math.max(maxAgeSeconds * 1000, PAIRING_GRACE_MS), PAIRING_MAX_MS);
-    this.cache.set(key(origin, url, method), { preflightId, reservedRequestId: requestId }, ttl);
+    this.cache.set(key(origin, url, method), { preflightId, seen, reservedRequestId: requestId }, ttl);
   }
 
   /** The preflight this actual request relies on, if one is remembered. */
@@ -91,13 +104,20 @@ export class PreflightPairing {
     if (!entry) return undefined;
     const reservedId = entry.reservedRequestId;
     entry.reservedRequestId = undefined;
-    return reservedId ? { preflight: entry.preflightId, reservedId } : { preflight: entry.preflightId };
+    const seen = entry.seen ? { seen: entry.seen } : {};
+    return reservedId ? { preflight: entry.preflightId, reservedId, ...seen } : { preflight: entry.preflightId, ...seen };
   }
+}
+
+/** A redirect hop: the chain's first URL, and the redirect answer itself (for the diagnosis). */
+export interface RedirectHopSeen {
+  readonly initialUrl: string;
+  readonly redirect?: Observation;
 }
 
 /** Redirect hops corscope routed back through itself; the next request uses Chrome's "redirected from". */
 export class RedirectMemory {
-  private readonly cache: BoundedCache<string>;
+  private readonly cache: BoundedCache<RedirectHopSeen>;
 
   constructor(
     maxEntries = 1_000,
@@ -107,15 +127,15 @@ export class RedirectMemory {
     this.cache = new BoundedCache(maxEntries, now);
   }
 
-  remember(origin: string, nextUrl: string, initialUrl: string): void {
-    this.cache.set(key(origin, nextUrl), initialUrl, this.ttlMs);
+  remember(origin: string, nextUrl: string, initialUrl: string, redirect?: Observation): void {
+    this.cache.set(key(origin, nextUrl), redirect ? { initialUrl, redirect } : { initialUrl }, this.ttlMs);
   }
 
   /**
    * The first URL of the chain that led to this request. The actual request consumes it; a
    * preflight sent for the redirected request only looks, since its actual request follows.
    */
-  recall(origin: string, url: string, consume: boolean): string | undefined {
+  recall(origin: string, url: string, consume: boolean): RedirectHopSeen | undefined {
     return consume ? this.cache.take(key(origin, url)) : this.cache.get(key(origin, url));
   }
 }

@@ -17,13 +17,28 @@ import { bodiless, dropHopByHopRequest, forwardedRequestLines, rewriteLocation, 
 import { handleClientError, relayExchange } from './client-error.js';
 import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
 import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
-import { JudgmentCache, type Judgment } from './judgments.js';
+import { JudgmentCache } from './judgments.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
+import { EMPTY_HISTORY } from '../diagnose/index.js';
 import { parseErrorOf } from './chrome-response.js';
 import { answerMalformed, passOnMidBody, relayUnwritable, type MalformedContext } from './malformed.js';
 import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
-import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Session } from './session.js';
+import { answerPreflight, conclude, openSession, settle, type Memory, type Outcome, type Published, type Session } from './session.js';
+import { tapBody } from './body-tap.js';
+import { BODY_EXCERPT_BYTES, bodyExcerpt } from '../log/body.js';
+import type { BodyExcerpt } from '../diagnose/types.js';
+
+/** How long a refused answer's record waits for the first bytes of its body. */
+const BODY_WAIT_MS = 1_000;
+
+/**
+ * Whether the record reads the answer's body: an error answer (the one whose body Chrome hides
+ * and people need: the 500's message, the 401's reason, a CORS library's refusal) that has one.
+ */
+function readsBody(method: string | undefined, status: number): boolean {
+  return method !== 'HEAD' && status >= 400;
+}
 
 /**
  * The session rides on the request itself, not in a WeakMap: a WeakMap keyed by every request is an
@@ -84,12 +99,14 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       redirects: new RedirectMemory(),
       echoes: new EchoMemory(),
       judgments: new JudgmentCache(),
+      history: EMPTY_HISTORY,
+      credentialed: new Set(),
       nextId: () => String(++counter),
     };
     this.malformedContext = {
       options: this.options,
       judge: (session, req, status, lines) => this.judge(session, req, status, lines),
-      publish: (record, judgment) => this.publish(record, judgment),
+      publish: (outcome) => this.publish(outcome),
     };
     keepRequestFraming(this.proxy);
     this.proxy.on('proxyReq', (proxyReq, req, res) => this.onProxyReq(proxyReq, req, res));
@@ -199,7 +216,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     const head = bodiless(status, outcome ?? { status, headers: lines });
     if (head.status < 100) {
       relayUnwritable(res, proxyRes, head.status, proxyRes.statusMessage ?? '', head.headers);
-      if (outcome) this.publish(outcome.record, outcome.judgment);
+      if (outcome) this.publish(outcome);
       return;
     }
     // The head is the target's: Node would add a Date the target did not send.
@@ -214,7 +231,17 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     }
     relay(proxyRes, res);
     if (!req.complete) proxyRes.once('end', () => dropUnsentBody(req, session?.upstream));
-    if (outcome) this.publish(outcome.record, outcome.judgment);
+    if (!outcome) return;
+    if (outcome.pending && session && readsBody(req.method, status)) {
+      // A refused answer's body is what Chrome hides: its first bytes go in the record, which is
+      // written once they are in (the browser's stream does not wait for it).
+      tapBody(proxyRes, BODY_EXCERPT_BYTES, BODY_WAIT_MS, (tapped) => {
+        const body = bodyExcerpt({ ...tapped, responseHeaders: lines, requestHeaders: session.request.headers, logSecrets: this.options.logSecrets });
+        this.publish(outcome, body);
+      });
+      return;
+    }
+    this.publish(outcome);
   }
 
   /**
@@ -228,7 +255,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       const located = rewriteLocation(status, lines, this.options.target.origin, session.browserOrigin, session.request.url);
       lines = located.headers;
       if (located.next && session.cors && session.origin) {
-        this.memory.redirects.remember(session.origin, located.next, session.context.redirect?.initialUrl ?? session.request.url);
+        const redirect = { stage: session.stage, request: session.request, response: { status, headers: lines } };
+        this.memory.redirects.remember(session.origin, located.next, session.context.redirect?.initialUrl ?? session.request.url, redirect);
       }
       return { lines, outcome: conclude(session, { status, headers: lines }, this.options, this.memory) };
     } catch (err) {
@@ -243,7 +271,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
    */
   private send(
     res: ServerResponse,
-    head: Pick<Outcome, 'status' | 'headers'> & { record?: ExchangeRecord },
+    head: Pick<Outcome, 'status' | 'headers'> & { record?: ExchangeRecord; pending?: Outcome['pending'] },
     statusMessage: string | undefined,
     body: string | null,
     wire?: readonly string[],
@@ -260,7 +288,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     }
     if (body !== null) {
       res.end(body);
-      if (head.record) this.publish(head.record);
+      if (head.record) this.publish({ record: head.record, ...(head.pending ? { pending: head.pending } : {}) });
     }
     return true;
   }
@@ -323,7 +351,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       // so the request goes on as the plain HTTP/1.1 request it also is, without the offer.
       const lines = toLines(req.rawHeaders);
       const asSent = { method: req.method ?? 'GET', target: req.url ?? '/', headers: lines };
-      const ctx = { options: this.options, memory: this.memory, publish: (record: ExchangeRecord) => this.publish(record) };
+      const ctx = { options: this.options, memory: this.memory, publish: (outcome: Published) => this.publish(outcome) };
       if (relayExchange(ctx, socket, asSent, { ...asSent, headers: forwardedRequestLines(lines) }, head, `an Upgrade to ${req.headers.upgrade ?? ''} is not taken up`)) return;
       socket.destroy();
       return;
@@ -337,17 +365,24 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
 
   /** Node's parser refused the request before any handler ran (see client-error.ts). */
   private onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {
-    handleClientError({ options: this.options, memory: this.memory, publish: (record) => this.publish(record) }, err, socket);
+    handleClientError({ options: this.options, memory: this.memory, publish: (outcome) => this.publish(outcome) }, err, socket);
   }
 
-  private publish(record: ExchangeRecord, judgment?: Judgment): void {
+  /** Logs and emits an exchange's record, its diagnosis made first (with the body's first bytes, when read). */
+  private publish(outcome: Published, body?: BodyExcerpt): void {
+    const { record, judgment } = outcome;
+    try {
+      settle(outcome, body);
+    } catch (err) {
+      this.engineFault(err, undefined);
+    }
     const { logger } = this.options;
     if (judgment && judgment.repeats > 0 && logger) {
       // A repeat: pino serialized the shared fields once, into a child; only this exchange's own
       // fields are serialized now. The line reads the same as the first one.
       const log = (judgment.log ??= logger.child(judgment.fields));
-      const { id, preflight, request, durationMs, msg, headers } = record;
-      log[judgment.level]({ id, preflight, request, durationMs, msg, headers });
+      const { id, preflight, request, durationMs, diagnosis, body: excerpt, msg, headers } = record;
+      log[judgment.level]({ id, preflight, request, durationMs, diagnosis, body: excerpt, msg, headers });
     } else logger?.[levelFor(record)](record);
     try {
       this.emit('exchange', record);
@@ -357,8 +392,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   }
 
   /** An engine exception is a corscope bug: the traffic must still flow, and the log must say so. */
-  private engineFault(err: unknown, req: IncomingMessage): void {
-    this.options.logger?.error({ event: 'engine-error', url: req.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
+  private engineFault(err: unknown, req: IncomingMessage | undefined): void {
+    this.options.logger?.error({ event: 'engine-error', url: req?.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
   }
 }
 

@@ -6,11 +6,13 @@ import { performance } from 'node:perf_hooks';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { classifyRequest, credentialsOf, firstHeaderValue, judge, normalizedHeader } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
-import { buildRecord, judgedFields, levelFor, summarize, withHeaders, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
+import { buildRecord, judgedFields, levelFor, summarize, withHeaders, type CredentialsSign, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
+import { diagnose, observe } from '../diagnose/index.js';
+import type { BodyExcerpt, DiagnosisInput, Observation, ServerHistory } from '../diagnose/types.js';
 import { browserOrigin, browserUrl, initiatorOf, requestSnapshot } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
-import type { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
+import type { EchoMemory, PreflightPairing, RedirectMemory, SeenPreflight } from './pairing.js';
 import { deepFreeze, judgmentKey, type Judgment, type JudgmentCache } from './judgments.js';
 
 export interface Memory {
@@ -18,8 +20,15 @@ export interface Memory {
   readonly redirects: RedirectMemory;
   readonly echoes: EchoMemory;
   readonly judgments: JudgmentCache;
+  /** What the target did before, for the diagnosis (a new fact replaces it: it is immutable). */
+  history: ServerHistory;
+  /** Page origins seen sending cookies to the target (bounded): the sign that they use credentials. */
+  readonly credentialed: Set<string>;
   nextId(): string;
 }
+
+/** Page origins remembered as sending cookies. */
+const CREDENTIALED_ORIGINS = 16;
 
 /** One browser request on its way through corscope. */
 export interface Session {
@@ -46,6 +55,10 @@ export interface Session {
   response?: IncomingMessage;
   /** Sent again on a fresh connection after a pooled one turned out closed (at most once). */
   retried?: boolean;
+  /** On an actual request: the preflight that let it through, as answered. */
+  preflightSeen?: SeenPreflight;
+  /** After a redirect corscope saw: that redirect answer. */
+  redirectedBy?: Observation;
 }
 
 export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {
@@ -61,18 +74,25 @@ export function startSession(request: RequestSnapshot, addressed: string, option
   const stage: Stage = 'stage' in classification ? classification.stage : 'request';
   const cors = 'stage' in classification;
   const origin = firstHeaderValue(request.headers, 'origin') ?? null;
-  const redirectedFrom = cors && origin ? memory.redirects.recall(origin, url, stage === 'request') : undefined;
+  const hop = cors && origin ? memory.redirects.recall(origin, url, stage === 'request') : undefined;
+  const credentials = credentialsOf(request, stage);
+  if (credentials === 'include' && origin && !memory.credentialed.has(origin)) {
+    if (memory.credentialed.size >= CREDENTIALED_ORIGINS) memory.credentialed.delete(memory.credentialed.values().next().value!);
+    memory.credentialed.add(origin);
+  }
   const context: ExchangeContext = {
     initiator: initiatorOf(request, options.initiator),
-    credentials: credentialsOf(request, stage),
+    credentials,
     wording: options.wording,
-    ...(redirectedFrom ? { redirect: { initialUrl: redirectedFrom } } : {}),
+    ...(hop ? { redirect: { initialUrl: hop.initialUrl } } : {}),
     ...(cors && origin ? { otherOriginsEchoed: memory.echoes.others(origin) } : {}),
   };
   const session: Session = { start, request, browserOrigin: addressed, stage, cors, origin, context, id: '', timedOut: false, upstream: undefined, readBefore: -1 };
   const paired = cors && origin && stage === 'request' ? memory.pairing.pair(origin, url, request.method) : undefined;
   session.id = paired?.reservedId ?? memory.nextId();
   if (paired) session.preflight = paired.preflight;
+  if (paired?.seen) session.preflightSeen = paired.seen;
+  if (hop?.redirect) session.redirectedBy = hop.redirect;
   return session;
 }
 
@@ -83,6 +103,8 @@ export interface Outcome {
   readonly record: ExchangeRecord;
   /** Set when the verdict came from (or went into) the judgment cache: the logger reuses its child. */
   readonly judgment?: Judgment;
+  /** Set when the record wants a diagnosis: what it needs but the body (see `settle`). */
+  readonly pending?: DiagnosisInput;
 }
 
 /**
@@ -96,14 +118,15 @@ export function conclude(
   memory: Memory,
   upstream?: UpstreamFailure,
 ): Outcome {
+  const sign = session.cors && session.origin ? signOf(session.origin, response, memory) : undefined;
   // A failure of the target is rare and its record carries the error: judged every time.
-  const key = upstream ? undefined : judgmentKey(session.stage, session.request, response, session.context);
+  const key = upstream ? undefined : judgmentKey(session.stage, session.request, response, session.context) + (sign ?? '');
   const known = key === undefined ? undefined : memory.judgments.get(key);
   if (known) return repeat(session, known, response, options, memory);
   const verdict = judge({ stage: session.stage, request: session.request, response, context: session.context });
   let status = response.status;
   let headers: readonly HeaderLine[] = response.headers;
-  const record = makeRecord(session, verdict, status, options, upstream);
+  const record = makeRecord(session, verdict, status, options, upstream, sign);
   if (session.cors && mayPatch(options, verdict.origin)) {
     const patched = applyPatch(status, headers, withExpose(verdict.patch, options.expose, session.stage));
     if (patched.record) {
@@ -113,6 +136,9 @@ export function conclude(
       record.msg = summarize(record);
     }
   }
+  const pending = diagnosisInput(session, verdict, response, record, options, memory);
+  // Only new kinds of answer teach the history anything (a repeat is the same answer again).
+  if (session.cors) memory.history = observe(memory.history, { stage: session.stage, request: session.request, response });
   let judgment: Judgment | undefined;
   if (key !== undefined && memory.judgments.admit(key)) {
     const fields = deepFreeze(judgedFields(record));
@@ -120,7 +146,50 @@ export function conclude(
     judgment = { verdict, status, headers, fields, msg: record.msg, level: levelFor(record), echoesCredentials, repeats: 0 };
     memory.judgments.set(key, judgment);
   }
-  return finish(session, verdict, response, headers, options, memory, { status, headers, record, ...(judgment ? { judgment } : {}) });
+  return finish(session, verdict, response, headers, options, memory, { status, headers, record, ...(judgment ? { judgment } : {}), ...(pending ? { pending } : {}) });
+}
+
+/**
+ * The credentials sign (see `CredentialsSign`): the page sent cookies here before, or the target
+ * says it expects credentials.
+ */
+function signOf(origin: string, response: ResponseSnapshot, memory: Memory): CredentialsSign | undefined {
+  if (memory.credentialed.has(origin)) return 'cookies-before';
+  if (memory.history.allowsCredentials || normalizedHeader(response.headers, 'access-control-allow-credentials') === 'true') return 'allow-credentials';
+  return undefined;
+}
+
+/**
+ * What the diagnosis needs, when the record wants one: a blocked call, a conditional one with a
+ * sign that the page uses credentials, and a redirect (it may leave for an origin corscope cannot
+ * follow). Cheap to make; `settle` runs the diagnosis once the body's first bytes are in.
+ */
+function diagnosisInput(session: Session, verdict: Verdict, response: ResponseSnapshot, record: ExchangeRecord, options: ResolvedOptions, memory: Memory): DiagnosisInput | undefined {
+  if (!session.cors) return undefined;
+  const failing = verdict.verdict === 'blocked' || (verdict.verdict === 'conditional' && record.credentialsSign !== undefined);
+  const redirect = session.stage === 'request' && response.status >= 300 && response.status < 400;
+  if (!failing && !redirect) return undefined;
+  return {
+    exchange: { stage: session.stage, request: session.request, response },
+    verdict,
+    history: memory.history,
+    frontedOrigins: [session.browserOrigin],
+    ...(session.preflightSeen ? { preflight: session.preflightSeen } : {}),
+    ...(session.redirectedBy ? { redirectedBy: session.redirectedBy } : {}),
+    ...(options.stack ? { stack: options.stack } : {}),
+  };
+}
+
+/** What `publish` takes: a record, the judgment it came from and the diagnosis it waits for. */
+export type Published = Pick<Outcome, 'record'> & Partial<Pick<Outcome, 'judgment' | 'pending'>>;
+
+/** Runs the pending diagnosis, with the body's first bytes when they were read. */
+export function settle(outcome: Pick<Outcome, 'record' | 'pending'>, body?: BodyExcerpt): void {
+  const { pending, record } = outcome;
+  if (!pending) return;
+  if (body) record.body = body;
+  const diagnosis = diagnose(body ? { ...pending, exchange: { ...pending.exchange, body } } : pending);
+  if (diagnosis) record.diagnosis = diagnosis;
 }
 
 /** The same exchange again: only the id, the timing and the pairing are new. */
@@ -134,7 +203,8 @@ function repeat(session: Session, judgment: Judgment, response: ResponseSnapshot
     durationMs: elapsed(session),
     msg: judgment.msg,
   };
-  const outcome = { status: judgment.status, headers: judgment.headers, record, judgment };
+  const pending = diagnosisInput(session, judgment.verdict, response, record, options, memory);
+  const outcome = { status: judgment.status, headers: judgment.headers, record, judgment, ...(pending ? { pending } : {}) };
   return finish(session, judgment.verdict, response, judgment.headers, options, memory, outcome);
 }
 
@@ -164,7 +234,7 @@ export function answerPreflight(session: Session, options: ResolvedOptions, memo
   return { status: 204, headers: patched.headers, record };
 }
 
-function makeRecord(session: Session, verdict: Verdict, status: number, options: ResolvedOptions, upstream?: UpstreamFailure): ExchangeRecord {
+function makeRecord(session: Session, verdict: Verdict, status: number, options: ResolvedOptions, upstream?: UpstreamFailure, credentialsSign?: CredentialsSign): ExchangeRecord {
   const record = buildRecord({
     id: session.id,
     verdict,
@@ -174,6 +244,7 @@ function makeRecord(session: Session, verdict: Verdict, status: number, options:
     durationMs: elapsed(session),
     ...(session.context.redirect ? { redirectedFrom: session.context.redirect.initialUrl } : {}),
     ...(upstream ? { upstream } : {}),
+    ...(credentialsSign ? { credentialsSign } : {}),
     logSecrets: options.logSecrets,
   });
   if (session.preflight) record.preflight = session.preflight;
@@ -201,7 +272,8 @@ function remember(
   if (session.stage === 'preflight' && (verdict.verdict !== 'blocked' || record.patched)) {
     const method = firstHeaderValue(session.request.headers, 'access-control-request-method') ?? '';
     const requestId = memory.nextId();
-    memory.pairing.remember(session.origin, session.request.url, method, session.id, requestId, verdict.maxAgeSeconds);
+    const seen = { observation: { stage: session.stage, request: session.request, response }, verdict, id: session.id };
+    memory.pairing.remember(session.origin, session.request.url, method, session.id, requestId, verdict.maxAgeSeconds, seen);
     record.request = requestId;
   }
   if (echoesCredentials ?? echoedWithCredentials(response.headers, session.origin)) memory.echoes.add(session.origin);

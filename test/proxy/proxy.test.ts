@@ -57,6 +57,12 @@ describe('records', () => {
       credentials: 'unknown',
       initiator: 'fetch',
       durationMs: expect.any(Number),
+      diagnosis: {
+        code: 'no-cors',
+        stack: null,
+        evidence: ['200 with no CORS headers'],
+        fix: `Add CORS to this server (its framework's CORS middleware, or the headers in the proxy in front of it) for ${PAGE}. Send Access-Control-Allow-Origin: ${PAGE} and Vary: Origin.`,
+      },
       msg: line,
     });
     expect(record!.findings[0]).toMatchObject({ code: 'MissingAllowOriginHeader', severity: 'error', header: 'Access-Control-Allow-Origin', value: null });
