@@ -33,6 +33,8 @@ const PAGE = "'http://localhost:5173'";
 const JSON_HEADERS = [['Content-Type', 'application/json']];
 const PUT = { method: 'PUT', path: '/api/items/1', headers: JSON_HEADERS, body: '{"name":"renamed"}' };
 const BEARER = ['Authorization', 'Bearer recorded-token'];
+// Express's init middleware sets it on every answer.
+const XP = 'X-Powered-By: Express';
 
 export const cases = [
   {
@@ -42,6 +44,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'origin', applied: `app.use(cors({ origin: ${PAGE} }))` },
+    expected: { stack: 'express', evidence: [XP] },
   },
   {
     name: 'express-auth-before-cors',
@@ -50,6 +53,7 @@ export const cases = [
     scenario: 'auth-before-cors',
     calls: [{ ...PUT, headers: [...JSON_HEADERS, BEARER] }],
     fix: { scenario: 'auth-after-cors', applied: `register app.use(cors({ origin: ${PAGE} })) before your authentication middleware` },
+    expected: { stack: 'express', evidence: [XP, 'WWW-Authenticate: Bearer'] },
   },
   {
     name: 'express-origin-callback-error',
@@ -58,6 +62,7 @@ export const cases = [
     scenario: 'origin-callback-error',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'origin-callback-fixed', applied: `add ${PAGE} to the list it checks` },
+    expected: { stack: 'express', evidence: [XP, 'Error: Not allowed by CORS'] },
   },
   {
     name: 'express-origin-127',
@@ -69,6 +74,7 @@ export const cases = [
       { ...PUT, credentials: 'include' },
     ],
     fix: { scenario: 'origin-localhost', applied: `app.use(cors({ origin: [${PAGE}], credentials: true }))` },
+    expected: { stack: 'express', evidence: [XP, 'GET,HEAD,PUT,PATCH,POST,DELETE'] },
   },
   {
     name: 'express-json-before-cors',
@@ -77,6 +83,7 @@ export const cases = [
     scenario: 'json-before-cors',
     calls: [{ method: 'POST', path: '/api/items', headers: JSON_HEADERS, body: '{"name": "broken",}' }],
     fix: { scenario: 'cors-before-json', applied: `register app.use(cors({ origin: ${PAGE} })) before express.json()` },
+    expected: { stack: 'express', evidence: [XP, 'Something broke!'] },
   },
   {
     name: 'express-route-cors-no-options',
@@ -85,6 +92,7 @@ export const cases = [
     scenario: 'route-cors',
     calls: [PUT],
     fix: { scenario: 'route-cors-fixed', applied: `app.use(cors({ origin: ${PAGE} })) before the routes` },
+    expected: { stack: 'express', evidence: [XP, "Express's automatic OPTIONS answer"] },
   },
   {
     name: 'express-default-wildcard-credentials',
@@ -93,6 +101,7 @@ export const cases = [
     scenario: 'default',
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: { scenario: 'origin-credentials', applied: `app.use(cors({ origin: ${PAGE}, credentials: true }))` },
+    expected: { stack: 'express', evidence: [XP] },
   },
   {
     name: 'express-route-sets-star',
@@ -104,6 +113,7 @@ export const cases = [
       { method: 'GET', path: '/api/report', credentials: 'include' },
     ],
     fix: { scenario: 'route-star-removed', applied: "remove res.header('Access-Control-Allow-Origin', '*') from the /api/report route" },
+    expected: { stack: 'express', evidence: [XP] },
   },
   {
     name: 'express-append-after-cors',
@@ -112,6 +122,7 @@ export const cases = [
     scenario: 'append-after-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'cors-only', applied: "remove the res.append('Access-Control-Allow-Origin', ...) middleware" },
+    expected: { stack: 'express', evidence: [XP] },
   },
   {
     name: 'express-origin-trailing-slash',
@@ -120,6 +131,7 @@ export const cases = [
     scenario: 'origin-slash',
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: { scenario: 'origin-credentials', applied: `app.use(cors({ origin: ${PAGE}, credentials: true }))` },
+    expected: { stack: 'express', evidence: [XP] },
   },
   {
     name: 'express-redirect-to-login',
@@ -129,6 +141,7 @@ export const cases = [
     cookie: false,
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: { scenario: 'login-401', applied: "res.status(401).json({ error: 'unauthenticated' })" },
+    expected: { stack: 'express', evidence: [XP, 'http://localhost:9000/login'] },
   },
   {
     name: 'express-allowed-headers',
@@ -137,6 +150,7 @@ export const cases = [
     scenario: 'allowed-headers',
     calls: [{ ...PUT, headers: [...JSON_HEADERS, BEARER] }],
     fix: { scenario: 'allowed-headers-auth', applied: "allowedHeaders: ['Content-Type', 'Authorization']" },
+    expected: { stack: 'express', evidence: [XP] },
   },
   {
     name: 'express-methods',
@@ -145,6 +159,7 @@ export const cases = [
     scenario: 'methods',
     calls: [{ method: 'DELETE', path: '/api/items/1' }],
     fix: { scenario: 'methods-delete', applied: "methods: ['GET', 'POST', 'DELETE']" },
+    expected: { stack: 'express', evidence: [XP] },
   },
   {
     name: 'express-preflight-continue',
@@ -153,5 +168,6 @@ export const cases = [
     scenario: 'preflight-continue',
     calls: [{ ...PUT, headers: [...JSON_HEADERS, BEARER] }],
     fix: { scenario: 'auth-after-cors', applied: `drop preflightContinue: app.use(cors({ origin: ${PAGE} }))` },
+    expected: { stack: 'express', evidence: [XP] },
   },
 ];

@@ -26,6 +26,11 @@ const JSON_HEADERS = [['Content-Type', 'application/json']];
 const PUT = { method: 'PUT', path: '/api/items/1', headers: JSON_HEADERS, body: '{"name":"renamed"}' };
 const POST = { method: 'POST', path: '/api/items', headers: JSON_HEADERS, body: '{"name":"second"}' };
 const PUT_METHODS = "methods: ['GET', 'HEAD', 'POST', 'PUT']";
+// Fastify sends no Server or X-Powered-By. Its own bodies (404, FST_ERR codes) and @fastify/cors'
+// default list name it; a route's plain answer only shows lower-case header names (weak: hapi and
+// Hono on Node write them too), which name Fastify only while no other stack claims them.
+const DEFAULT_METHODS = 'access-control-allow-methods: GET,HEAD,POST';
+const LOWER = 'header names in lower case';
 
 export const cases = [
   {
@@ -35,6 +40,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'origin', applied: `await fastify.register(cors, { origin: ${PAGE} })` },
+    expected: { stack: 'fastify', evidence: [LOWER] },
   },
   {
     name: 'fastify-default-methods',
@@ -43,6 +49,7 @@ export const cases = [
     scenario: 'methods-default',
     calls: [PUT],
     fix: { scenario: 'methods-put', applied: PUT_METHODS },
+    expected: { stack: 'fastify', evidence: [DEFAULT_METHODS] },
   },
   {
     name: 'fastify-route-cors-false',
@@ -51,6 +58,7 @@ export const cases = [
     scenario: 'route-cors-false',
     calls: [{ ...POST, path: '/api/upload' }],
     fix: { scenario: 'route-cors-default', applied: 'remove config: { cors: false } from the POST /api/upload route' },
+    expected: { stack: 'fastify', evidence: [DEFAULT_METHODS] },
   },
   {
     name: 'fastify-auth-hook-before-cors',
@@ -59,6 +67,7 @@ export const cases = [
     scenario: 'auth-before-cors',
     calls: [{ method: 'GET', path: '/api/items', headers: [['Authorization', 'Bearer recorded-token']] }],
     fix: { scenario: 'auth-after-cors', applied: 'register @fastify/cors before the authentication hook' },
+    expected: { stack: 'fastify', evidence: [LOWER] },
   },
   {
     name: 'fastify-hook-prehandler-json-error',
@@ -67,6 +76,7 @@ export const cases = [
     scenario: 'hook-prehandler',
     calls: [{ ...POST, body: '{"name": "broken",}' }],
     fix: { scenario: 'origin', applied: "hook: 'onRequest'" },
+    expected: { stack: 'fastify', evidence: ['FST_ERR_CTP_INVALID_JSON_BODY'] },
   },
   {
     name: 'fastify-credentials-wildcard',
@@ -75,6 +85,7 @@ export const cases = [
     scenario: 'credentials-star',
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: { scenario: 'origin-credentials', applied: `await fastify.register(cors, { origin: ${PAGE}, credentials: true })` },
+    expected: { stack: 'fastify', evidence: [LOWER] },
   },
   {
     name: 'fastify-origin-3000',
@@ -83,6 +94,7 @@ export const cases = [
     scenario: 'origin-3000',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'origin', applied: `await fastify.register(cors, { origin: ${PAGE} })` },
+    expected: { stack: 'fastify', evidence: [LOWER] },
   },
   {
     name: 'fastify-origin-csv',
@@ -91,6 +103,7 @@ export const cases = [
     scenario: 'origin-csv',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'origin-list', applied: "origin: ['http://localhost:5173', 'http://localhost:3000']" },
+    expected: { stack: 'fastify', evidence: [LOWER] },
   },
   {
     name: 'fastify-handler-headers',
@@ -99,6 +112,7 @@ export const cases = [
     scenario: 'handler-headers',
     calls: [PUT],
     fix: { scenario: 'origin-put', applied: `await fastify.register(cors, { origin: ${PAGE}, ${PUT_METHODS} })` },
+    expected: { stack: 'fastify', evidence: ['Route OPTIONS:/api/items/1 not found'] },
   },
   {
     name: 'fastify-hook-headers-404',
@@ -107,6 +121,7 @@ export const cases = [
     scenario: 'hook-headers',
     calls: [PUT],
     fix: { scenario: 'origin-put', applied: `await fastify.register(cors, { origin: ${PAGE}, ${PUT_METHODS} })` },
+    expected: { stack: 'fastify', evidence: ['Route OPTIONS:/api/items/1 not found'] },
   },
   {
     name: 'fastify-no-credentials',
@@ -115,6 +130,7 @@ export const cases = [
     scenario: 'no-credentials',
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: { scenario: 'origin-credentials', applied: `await fastify.register(cors, { origin: ${PAGE}, credentials: true })` },
+    expected: { stack: 'fastify', evidence: [LOWER] },
   },
   {
     name: 'fastify-origin-127',
@@ -126,5 +142,6 @@ export const cases = [
       { ...POST, credentials: 'include' },
     ],
     fix: { scenario: 'origin-localhost', applied: `await fastify.register(cors, { origin: [${PAGE}], credentials: true })` },
+    expected: { stack: 'fastify', evidence: [DEFAULT_METHODS] },
   },
 ];
