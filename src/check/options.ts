@@ -4,6 +4,7 @@
  */
 import { isForbiddenRequestHeader, normalizeMethod, urlScheme } from '../cors/index.js';
 import type { HeaderLine, Initiator, Wording } from '../cors/types.js';
+import type { StackName } from '../diagnose/types.js';
 
 export interface CheckOptions {
   /** The URL the page calls, exactly as the page would write it (a missing `http://` is Chrome's scheme error). */
@@ -28,6 +29,8 @@ export interface CheckOptions {
   readonly userAgent?: string;
   /** Log Cookie and Authorization values in findings instead of `[redacted]`. */
   readonly logSecrets?: boolean;
+  /** The server's stack, when its fingerprints do not tell it (`--stack`). */
+  readonly stack?: StackName;
 }
 
 /** A mistake in what was typed: one line for the person who typed it. */

@@ -4,9 +4,12 @@
  * Chrome would stop (Fetch §4.4 "HTTP-redirect fetch", §4.8 "CORS-preflight fetch"; Chromium
  * `CorsURLLoader`).
  */
-import { accessControlRequestHeaders, isSameOrigin, judge, needsPreflight, normalizeMethod, schemeError, urlScheme } from '../cors/index.js';
+import { accessControlRequestHeaders, isSameOrigin, judge, needsPreflight, normalizeMethod, schemeError, urlOrigin, urlScheme } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, Verdict } from '../cors/types.js';
 import { buildRecord, type ExchangeRecord } from '../log/record.js';
+import { bodyExcerpt } from '../log/body.js';
+import { diagnose, observe } from '../diagnose/index.js';
+import type { Observation, ServerHistory } from '../diagnose/types.js';
 import type { CheckOptions } from './options.js';
 import { followRedirect, type Hop } from './redirect.js';
 import { send, type NetworkFailure, type SendResult } from './send.js';
@@ -19,6 +22,7 @@ export interface CheckFailure extends NetworkFailure {
 
 export interface WireExchange {
   readonly request: RequestSnapshot;
+  readonly stage?: 'preflight' | 'request';
   readonly status?: number;
   readonly responseHeaders?: readonly HeaderLine[];
   /** What was malformed in the answer's head (Node's parser refused it; Chrome reads it). */
@@ -28,6 +32,13 @@ export interface WireExchange {
 function exchangeOf(request: RequestSnapshot, sent: Extract<SendResult, { response: unknown }>): WireExchange {
   const exchange = { request, status: sent.response.status, responseHeaders: sent.response.headers };
   return sent.malformed ? { ...exchange, malformed: sent.malformed } : exchange;
+}
+
+/** The answer as the diagnosis reads it: the error body's first bytes decoded and redacted. */
+function observationOf(stage: 'preflight' | 'request', request: RequestSnapshot, sent: Extract<SendResult, { response: unknown }>, options: CheckOptions): Observation {
+  const observation = { stage, request, response: sent.response };
+  if (!sent.body) return observation;
+  return { ...observation, body: bodyExcerpt({ ...sent.body, responseHeaders: sent.response.headers, requestHeaders: request.headers, logSecrets: options.logSecrets ?? false }) };
 }
 
 export interface CheckResult {
@@ -72,6 +83,20 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     redirects: 0,
   };
   const preflightCache = new Map<string, string>();
+  /** What each server answered so far in this run (the diagnosis reads it). */
+  const histories = new Map<string, ServerHistory>();
+  /** Attaches the diagnosis to a failing record, then lets the server's history learn the answer. */
+  const learn = (record: ExchangeRecord, verdict: Verdict, observation: Observation, related: { preflight?: { observation: Observation; verdict: Verdict; id: string }; redirectedBy?: Observation }): void => {
+    const server = urlOrigin(observation.request.url) ?? observation.request.url;
+    const history = histories.get(server);
+    if (verdict.verdict === 'blocked' || verdict.verdict === 'conditional') {
+      if (observation.body) record.body = observation.body;
+      const diagnosis = diagnose({ exchange: observation, verdict, ...related, ...(history ? { history } : {}), ...(options.stack ? { stack: options.stack } : {}) });
+      if (diagnosis) record.diagnosis = diagnosis;
+    }
+    histories.set(server, observe(history, observation));
+  };
+  let redirectedBy: Observation | undefined;
   const common = {
     initiator,
     credentials: options.credentials ? 'include' : 'omit',
@@ -99,6 +124,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     };
 
     let preflightRecord: ExchangeRecord | undefined;
+    let preflightSeen: { observation: Observation; verdict: Verdict; id: string } | undefined;
     // Chrome's preflight cache, within this one call: a chain that comes back to a URL reuses it.
     const cacheKey = `${url}\u0000${method}\u0000${accessControlRequestHeaders(authorHeaders) ?? ''}\u0000${call.originHeader ?? ''}`;
     const cachedPreflight = preflightCache.get(cacheKey);
@@ -109,6 +135,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       exchanges.push(exchangeOf(request, sent));
       const verdict = judge({ stage: 'preflight', request, response: sent.response, context });
       preflightRecord = record(nextId(), verdict, request, sent.response.status, sent.durationMs, context, options);
+      preflightSeen = { observation: observationOf('preflight', request, sent, options), verdict, id: preflightRecord.id };
+      learn(preflightRecord, verdict, preflightSeen.observation, redirectedBy ? { redirectedBy } : {});
       records.push(preflightRecord);
       if (verdict.verdict === 'blocked') return { outcome: 'blocked', records, exchanges };
       if ((verdict.maxAgeSeconds ?? 0) > 0) preflightCache.set(cacheKey, preflightRecord.id);
@@ -121,6 +149,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const verdict = judge({ stage: 'request', request, response: sent.response, context });
     const id = nextId();
     const current = record(id, verdict, request, sent.response.status, sent.durationMs, context, options);
+    const observation = observationOf('request', request, sent, options);
+    learn(current, verdict, observation, { ...(preflightSeen ? { preflight: preflightSeen } : {}), ...(redirectedBy ? { redirectedBy } : {}) });
+    redirectedBy = observation;
     if (preflightRecord) {
       preflightRecord.request = id;
       current.preflight = preflightRecord.id;

@@ -1,12 +1,18 @@
 /**
  * One request on the wire with Node's http/https: header lines sent verbatim (order, case), the
- * response head read from `rawHeaders` (duplicates matter to the engine). The body is not read:
- * no CORS rule looks at it, and the socket is dropped once the head is in.
+ * response head read from `rawHeaders` (duplicates matter to the engine). No CORS rule looks at
+ * the body: only an error answer's first bytes are read (what Chrome hides and the diagnosis
+ * reads), and the socket is dropped once they, or the head, are in.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { HeaderLine, RequestSnapshot, ResponseSnapshot } from '../cors/types.js';
 import { parseErrorOf, readAnswer } from '../proxy/chrome-response.js';
+import { tapBody, type Tapped } from '../proxy/body-tap.js';
+import { BODY_EXCERPT_BYTES } from '../log/body.js';
+
+/** How long an error answer's body may take to show its first bytes. */
+const BODY_WAIT_MS = 1_000;
 
 /** Why no response came back, for the person running the check. */
 export interface NetworkFailure {
@@ -26,7 +32,7 @@ export interface SendOptions {
 
 export type SendResult =
   /** `malformed`: what Node's parser refused in the head, which Chrome reads anyway. */
-  | { readonly response: ResponseSnapshot; readonly durationMs: number; readonly malformed?: readonly string[] }
+  | { readonly response: ResponseSnapshot; readonly durationMs: number; readonly malformed?: readonly string[]; readonly body?: Tapped }
   | { readonly failure: NetworkFailure };
 
 export function send(request: RequestSnapshot, options: SendOptions): Promise<SendResult> {
@@ -65,12 +71,18 @@ export function send(request: RequestSnapshot, options: SendOptions): Promise<Se
     req.on('response', (res) => {
       const headers: HeaderLine[] = [];
       for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
-      finish({
-        response: { status: res.statusCode ?? 0, headers },
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-      });
+      const response = { status: res.statusCode ?? 0, headers };
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
       res.on('error', () => undefined);
-      req.destroy();
+      if (response.status < 400 || request.method === 'HEAD') {
+        finish({ response, durationMs });
+        req.destroy();
+        return;
+      }
+      tapBody(res, BODY_EXCERPT_BYTES, BODY_WAIT_MS, (body) => {
+        finish({ response, durationMs, body });
+        req.destroy();
+      });
     });
     req.end(options.body);
   });

@@ -7,6 +7,7 @@ import type { Wording } from '../cors/types.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
 import { OptionsError, parseHttpUrl, type CorscopeOptions } from '../proxy/options.js';
 import { UsageError } from './errors.js';
+import { STACK_NAMES, type StackName } from '../diagnose/types.js';
 
 export const LISTEN_FLAGS = {
   port: { type: 'number', describe: 'Port to listen on (0: any free port)', default: 8081 },
@@ -20,6 +21,7 @@ export const BEHAVIOUR_FLAGS = {
   timeout: { type: 'number', describe: "Milliseconds to wait for the target's response head before answering 504", default: 60_000 },
   initiator: { choices: ['fetch', 'xhr'], describe: 'Write Chrome lines for fetch() or XMLHttpRequest (default: fetch unless X-Requested-With says XHR)' },
   'chrome-wording': { choices: ['current', 'legacy'], describe: "Chrome's wording: current (Chrome 156) or legacy (up to ~132)", default: 'current' },
+  stack: { choices: STACK_NAMES, describe: "The API's server stack, when corscope cannot tell it from the wire: fixes are written in its terms" },
 } as const satisfies Record<string, Options>;
 
 export const PATCH_FLAGS = {
@@ -46,6 +48,7 @@ export interface ParsedFlags {
   readonly timeout?: number;
   readonly initiator?: string;
   readonly 'chrome-wording'?: string;
+  readonly stack?: string;
   readonly patch?: boolean;
   readonly 'allow-origin'?: (string | number)[];
   readonly 'answer-preflight'?: boolean;
@@ -81,6 +84,7 @@ export function proxyOptions(flags: ParsedFlags): Omit<CorscopeOptions, 'target'
     timeoutMs: timeout,
     ...(flags.initiator === 'fetch' || flags.initiator === 'xhr' ? { initiator: flags.initiator } : {}),
     wording: wordingOf(flags['chrome-wording']),
+    ...stackOf(flags.stack),
     patch: flags.patch ?? false,
     allowOrigins,
     answerPreflight: flags['answer-preflight'] ?? false,
@@ -117,6 +121,13 @@ function checkOrigin(value: string): string {
     throw new UsageError(`--allow-origin '${value}' is not an origin; did you mean '${origin}'?`);
   }
   return origin;
+}
+
+/** `--stack` (yargs has checked the choice; given twice it is an array). */
+export function stackOf(flag: unknown): { stack?: StackName } {
+  if (flag === undefined) return {};
+  if (typeof flag !== 'string' || !(STACK_NAMES as readonly string[]).includes(flag)) throw new UsageError(`--stack takes one of ${STACK_NAMES.join(', ')}`);
+  return { stack: flag as StackName };
 }
 
 /** `--chrome-wording`: every command reads it the same way. */

@@ -63,9 +63,10 @@ export function determineCause(input: DiagnosisInput): Cause {
   const what = stage === 'preflight' ? 'the preflight' : 'the response';
   const location = redirectTarget(exchange);
 
-  // A CORS library that refused with an answer of its own says what it refused.
+  // A CORS library that refused with an answer of its own says what it refused (Starlette's 400
+  // carries its other CORS headers, so Chrome's line is about the status: the body says more).
   const refusal = refusalIn(exchange.body?.text);
-  if (refusal && cors.length === 0) {
+  if (refusal && (cors.length === 0 || status < 200 || status > 299)) {
     evidence.push(`${status} from ${refusal.library}: "${firstLine(exchange.body?.text ?? '')}"`);
     return { code: refusal.code, evidence };
   }

@@ -11,9 +11,11 @@ export function fixContext(input: DiagnosisInput, cause: Cause): FixContext {
   const asked = exchange.stage === 'preflight' ? exchange : input.preflight?.observation;
   const method = (asked && headerValues(asked.request.headers, 'access-control-request-method')[0]) ?? exchange.request.method;
   const requestHeaders = asked ? requestedHeaders(asked) : [];
+  // Credentials are part of the fix when the call carries them, or when what Chrome reports first is
+  // about them; a failure that only a credentialed call would meet later does not make them so.
   const credentials =
     verdict.credentials === 'include' ||
-    verdict.findings.some((f) => f.severity === 'error' && f.onlyIf === 'credentials-include') ||
+    verdict.primary?.onlyIf === 'credentials-include' ||
     ['WildcardOriginNotAllowed', 'PreflightWildcardOriginNotAllowed', 'InvalidAllowCredentials', 'PreflightInvalidAllowCredentials'].includes(verdict.primary?.code ?? '');
   // What Chrome parsed decides what is missing; the lists as sent are what the fix writer quotes.
   const lists = parseAllowLists(exchange.response.headers);

@@ -6,6 +6,9 @@
 import { classifyRequest, headerValues, judge, redirectLocation, redirectTaints, resolveLocation, urlOrigin } from '../cors/index.js';
 import type { CredentialsKnowledge, ExchangeContext, Initiator, RequestSnapshot, Wording } from '../cors/types.js';
 import { buildRecord, type ExchangeRecord } from '../log/record.js';
+import { diagnose, observe } from '../diagnose/index.js';
+import type { Observation, ServerHistory, StackName } from '../diagnose/types.js';
+import type { Verdict } from '../cors/types.js';
 import type { HarEntry } from './validate.js';
 
 export interface HarOptions {
@@ -13,6 +16,8 @@ export interface HarOptions {
   readonly initiator?: Initiator;
   readonly wording?: Wording;
   readonly logSecrets?: boolean;
+  /** The servers' stack, when their fingerprints do not tell it (`--stack`). */
+  readonly stack?: StackName;
 }
 
 export interface HarRecord {
@@ -49,6 +54,8 @@ interface Chain {
   readonly initialUrl: string;
   readonly tainted: boolean;
   readonly pageOrigin: string;
+  /** The redirect answer that led here (the diagnosis reads it). */
+  readonly redirect?: Observation;
 }
 
 const snapshot = (e: HarEntry): RequestSnapshot => ({ url: e.request.url, method: e.request.method, headers: e.request.headers });
@@ -67,6 +74,10 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
   const preflights = new Map<string, ExchangeRecord>();
   /** Record ids reserved by a preflight for the actual request that follows it. */
   const reserved = new Map<number, { id: string; preflight: ExchangeRecord }>();
+  /** Each preflight as the diagnosis of its actual request reads it, by record id. */
+  const preflightSeen = new Map<string, { observation: Observation; verdict: Verdict; id: string }>();
+  /** What each server answered so far in the session. */
+  const histories = new Map<string, ServerHistory>();
 
   entries.forEach((entry, i) => {
     const request = snapshot(entry);
@@ -113,6 +124,24 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
       logSecrets: options.logSecrets ?? false,
     });
     records.push({ record, time: entry.started, entry: i });
+    const observation: Observation = { stage, request, response: { status: entry.response.status, headers: entry.response.headers } };
+    const server = urlOrigin(request.url) ?? request.url;
+    const history = histories.get(server);
+    const pairedPreflight = stage === 'request' ? (booked?.preflight ?? preflights.get(key(origin, request.url, request.method))) : undefined;
+    const seen = pairedPreflight ? preflightSeen.get(pairedPreflight.id) : undefined;
+    if (verdict.verdict === 'blocked' || verdict.verdict === 'conditional') {
+      const diagnosis = diagnose({
+        exchange: observation,
+        verdict,
+        ...(history ? { history } : {}),
+        ...(seen ? { preflight: seen } : {}),
+        ...(chain?.redirect ? { redirectedBy: chain.redirect } : {}),
+        ...(options.stack ? { stack: options.stack } : {}),
+      });
+      if (diagnosis) record.diagnosis = diagnosis;
+    }
+    histories.set(server, observe(history, observation));
+    if (stage === 'preflight') preflightSeen.set(record.id, { observation, verdict, id: record.id });
 
     if (stage === 'preflight') {
       const method = headerValues(request.headers, 'access-control-request-method')[0] ?? '';
@@ -175,6 +204,7 @@ function follow(entry: HarEntry, chain: Chain | undefined, origin: string | unde
     initialUrl: chain?.initialUrl ?? url,
     tainted: (chain?.tainted ?? false) || redirectTaints(url, next, pageOrigin),
     pageOrigin,
+    redirect: { stage: 'request', request: snapshot(entry), response: { status: entry.response.status, headers: entry.response.headers } },
   });
 }
 

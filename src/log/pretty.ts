@@ -95,7 +95,16 @@ const VERDICT_LABEL = {
   'not-cors': 'not-cors',
 } as const;
 
+/** What the credentials sign says, for the `sign` line. */
+const SIGN_WORDS = {
+  'cookies-before': 'this page sent cookies to this API before',
+  'allow-credentials': 'the server sends Access-Control-Allow-Credentials: true, so it expects credentialed calls',
+} as const;
+
 function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen?: Map<string, string>): string {
+  // A call that fails only with credentials, from a page that shows no sign of sending them, works:
+  // an `ok` line with a note, not a warning.
+  if (r.verdict === 'conditional' && !r.credentialsSign && !r.upstream) return renderQuietConditional(r, p);
   const paint = r.upstream || r.verdict === 'blocked' ? p.red : r.verdict === 'conditional' ? p.yellow : r.verdict === 'allowed' ? p.green : p.dim;
   const link = r.preflight ? ` ${p.dim(`after preflight #${r.preflight}`)}` : r.request ? ` ${p.dim(`for request #${r.request}`)}` : '';
   const origin = r.origin ? ` ${p.dim('←')} ${r.origin}` : '';
@@ -117,6 +126,15 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen?
   if (r.redirectedFrom) row('via', `redirect from ${r.redirectedFrom}`);
   if (r.chrome) row('chrome', paint(r.chrome.message));
   if (r.verdict === 'conditional') row('if', p.yellow(`blocked only if ${conditionWords(r.findings)}`));
+  if (r.credentialsSign) row('sign', SIGN_WORDS[r.credentialsSign]);
+  if (r.diagnosis) {
+    const d = r.diagnosis;
+    row('server', `${p.bold(d.code)}${d.stack ? ` ${p.dim('·')} ${d.stack}` : ''}`);
+    if (d.evidence.length > 0) row('seen', plain(d.evidence.join('; ')));
+    row('change', p.green(plain(d.fix)));
+    if (d.prediction) row('next', p.yellow(plain(d.prediction)));
+  }
+  if (r.body) row('body', describeBody(r.body, r.status));
   if (r.cause) row('cause', r.cause);
   if (r.fix) row('fix', p.green(r.fix));
   for (const f of r.findings.slice(r.chrome ? 1 : 0)) row(f.severity === 'error' ? 'then' : 'note', describe(f, p));
@@ -127,6 +145,31 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen?
     for (const line of r.patched.added) row('patched', p.green(`+ ${line}`));
   }
   return lines.join('\n');
+}
+
+function renderQuietConditional(r: ExchangeRecord & { time?: number }, p: Palette): string {
+  const link = r.preflight ? ` ${p.dim(`after preflight #${r.preflight}`)}` : r.request ? ` ${p.dim(`for request #${r.request}`)}` : '';
+  const origin = r.origin ? ` ${p.dim('←')} ${r.origin}` : '';
+  const head =
+    `${clock(r.time, p)} ${p.green(p.bold('ok'.padEnd(8)))} ${p.dim(`#${r.id} ${r.stage}`)} ` +
+    `${p.bold(r.method)} ${r.url}${origin} ${p.cyan(String(r.status))} ${p.dim(`${r.durationMs} ms`)}${link}`;
+  const primary = r.findings.find((f) => f.severity === 'error');
+  if (!primary) return head;
+  return `${head}\n  ${p.dim('note'.padEnd(7))} ${p.dim(`only if ${conditionWords(r.findings)}: ${primary.code}: ${primary.cause}`)}`;
+}
+
+/** One line for a body excerpt: its type and size, then its text on one line (as text, never markup). */
+function describeBody(body: NonNullable<ExchangeRecord['body']>, status: number): string {
+  const size = `${body.bytes}${body.truncated ? '+' : ''} bytes`;
+  const kind = `${status} ${body.type ?? 'no Content-Type'}, ${size}`;
+  if (body.text === undefined) return body.bytes > 0 ? `${kind} (not text)` : kind;
+  const text = plain(body.text.replace(/\s+/g, ' ')).trim();
+  return `${kind}: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
+}
+
+/** What came from the network, as text: no control character reaches the terminal. */
+function plain(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
 }
 
 function describe(f: Finding, p: Palette): string {

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { parseCheckInput, runCheck, type CheckResult } from '../../check/index.js';
 import type { CliCommand } from '../command.js';
-import { BEHAVIOUR_FLAGS, wordingOf } from '../flags.js';
+import { BEHAVIOUR_FLAGS, wordingOf, stackOf } from '../flags.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { openReport } from '../report.js';
 import { packageVersion } from '../version.js';
@@ -16,6 +16,7 @@ interface Flags {
   readonly xhr?: boolean;
   readonly data?: string | number;
   readonly json?: boolean;
+  readonly stack?: string;
   readonly timeout?: number;
   readonly insecure?: boolean;
   readonly 'chrome-wording'?: string;
@@ -37,7 +38,7 @@ export const checkCommand: CliCommand<Flags> = {
       .option('json', { type: 'boolean', describe: 'NDJSON records (the proxy\'s record shape), then a summary record' })
       .option('timeout', { type: 'number', describe: 'Milliseconds to wait for each response head', default: 10_000 })
       .option('insecure', { type: 'boolean', describe: "Accept the server's self-signed TLS certificate" })
-      .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
+      .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'], stack: BEHAVIOUR_FLAGS.stack })
       .option('log-secrets', { type: 'boolean', describe: 'Show Cookie and Authorization values in findings (redacted by default)' })
       .example('$0 check https://api.example.com/users --origin https://app.example.com', 'will a page on app.example.com be allowed to read this?')
       .example("$0 check http://localhost:3000/api/items -X PUT -H 'Content-Type: application/json' -d '{}' --origin http://localhost:5173", 'a preflighted call, as fetch() would make it')
@@ -60,6 +61,7 @@ export const checkCommand: CliCommand<Flags> = {
       wording: wordingOf(flags['chrome-wording']),
       userAgent: `corscope/${packageVersion()}`,
       logSecrets: flags['log-secrets'] ?? false,
+      ...stackOf(flags.stack),
     });
     if ('error' in input) throw new UsageError(input.error);
     for (const note of input.notes) process.stderr.write(`corscope: note: ${note}\n`);

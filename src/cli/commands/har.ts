@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { analyzeHar, checkCommandFor, readHarFile, summarizeHar, summaryLine } from '../../har/index.js';
 import type { CliCommand } from '../command.js';
-import { BEHAVIOUR_FLAGS, wordingOf } from '../flags.js';
+import { BEHAVIOUR_FLAGS, stackOf, wordingOf } from '../flags.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { openReport } from '../report.js';
 
@@ -12,6 +12,7 @@ interface Flags {
   readonly initiator?: string;
   readonly 'chrome-wording'?: string;
   readonly 'log-secrets'?: boolean;
+  readonly stack?: string;
 }
 
 export const harCommand: CliCommand<Flags> = {
@@ -22,7 +23,7 @@ export const harCommand: CliCommand<Flags> = {
       .positional('file', { type: 'string', describe: 'The HAR file (HAR 1.2)' })
       .option('json', { type: 'boolean', describe: "NDJSON records (the proxy's record shape), then a summary record" })
       .option('initiator', { choices: ['fetch', 'xhr'], describe: "Word Chrome's lines for fetch() or XMLHttpRequest (default: each entry's _resourceType)" })
-      .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
+      .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'], stack: BEHAVIOUR_FLAGS.stack })
       .option('log-secrets', { type: 'boolean', describe: 'Show Cookie and Authorization values in findings (redacted by default)' })
       .example('$0 har session.har', 'every cross-origin call of the session, with the line Chrome printed and the fix')
       .example('$0 har session.har --json | jq -c "select(.verdict==\\"blocked\\") | .chrome.message"', 'blocked calls only')
@@ -44,6 +45,7 @@ export const harCommand: CliCommand<Flags> = {
       ...(flags.initiator === 'fetch' || flags.initiator === 'xhr' ? { initiator: flags.initiator } : {}),
       wording: wordingOf(flags['chrome-wording']),
       logSecrets: flags['log-secrets'] ?? false,
+      ...stackOf(flags.stack),
     });
     const summary = summarizeHar(analysis);
     const report = openReport(flags.json ?? false);

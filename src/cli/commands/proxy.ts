@@ -19,7 +19,7 @@ export const proxyCommand: CliCommand<Flags> = {
       .options(PATCH_FLAGS)
       .options(LOG_FLAGS)
       .group(['target', 'port', 'host', 'public-url', 'keep-host', 'insecure', 'timeout'], 'Proxy:')
-      .group(['initiator', 'chrome-wording'], 'Judging:')
+      .group(['initiator', 'chrome-wording', 'stack'], 'Judging:')
       .group(['patch', 'allow-origin', 'answer-preflight', 'expose'], 'Patch mode:')
       .group(['log-format', 'log-level', 'log-file', 'log-secrets'], 'Logs:')
       .example('$0 --target http://localhost:3000', 'judge every call the frontend makes to the API; point the frontend at http://localhost:8081')
