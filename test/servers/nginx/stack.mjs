@@ -53,6 +53,8 @@ const STATIC_PREFLIGHT = `if ($request_method = OPTIONS) {
     return 204;
 }`;
 
+const CREDENTIALS = `add_header Access-Control-Allow-Origin "${ORIGIN}" always;\nadd_header Access-Control-Allow-Credentials "true" always;`;
+
 /** Each scenario: lines for http{} and server{}, and how the app behind runs (false: it is down). */
 const scenarios = {
   plain: { server: `location /api/ { ${PASS} }` },
@@ -67,9 +69,7 @@ const scenarios = {
     server: `location /api/ {\n      add_header Access-Control-Allow-Origin $cors_origin always;\n      add_header Access-Control-Allow-Credentials "true" always;\n      add_header Vary Origin always;\n      ${PASS}\n    }`,
   },
   wildcard: { server: `location /api/ {\n      add_header Access-Control-Allow-Origin * always;\n      ${PASS}\n    }` },
-  'credentials-fixed': {
-    server: `location /api/ {\n      add_header Access-Control-Allow-Origin "${ORIGIN}" always;\n      add_header Access-Control-Allow-Credentials "true" always;\n      ${PASS}\n    }`,
-  },
+  'credentials-fixed': { server: `location /api/ {\n${CREDENTIALS}\n${PASS}\n}` },
   snippet: { server: snippet() },
   'snippet-methods-fixed': { server: snippet({ methods: `"GET, POST, OPTIONS, DELETE" always` }) },
   'snippet-headers-fixed': { server: snippet({ headers: `"${SNIPPET_HEADERS.split(',').join(', ')}, authorization" always` }) },
@@ -210,7 +210,7 @@ export const cases = [
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: {
       scenario: 'credentials-fixed',
-      applied: `add_header Access-Control-Allow-Origin "${ORIGIN}" always;\nadd_header Access-Control-Allow-Credentials "true" always;`,
+      applied: CREDENTIALS,
     },
     expected: { stack: 'nginx', evidence: ['Server: nginx/1.22.1'] },
   },

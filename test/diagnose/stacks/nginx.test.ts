@@ -1,0 +1,113 @@
+/**
+ * The nginx profile against what a real nginx 1.22 in front of a small app answered real Chromium:
+ * test/fixtures/servers/nginx.json, recorded by `node test/servers/record.mjs nginx`.
+ */
+import { describe, expect, it } from 'vitest';
+import { nginx } from '../../../src/diagnose/stacks/nginx.js';
+import type { StackEvidence } from '../../../src/diagnose/types.js';
+import { APP_ANSWERS, answersOf, blockedEvidence, contextFor, evidenceOf, load, observation } from '../../servers/nginx/replay.js';
+
+const fixture = load('nginx');
+const byName = (name: string) => fixture.cases.find((c) => c.name === name)!;
+const prints = (e: StackEvidence) => nginx.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
+const strong = (e: StackEvidence) => nginx.recognise(e).filter((f) => f.weight === 'strong').map((f) => f.evidence);
+
+describe('nginx: recognise', () => {
+  // nginx replaces the app's Server (proxy_pass does not pass it on) with its own on every answer.
+  it.each(answersOf(fixture.cases))('%s carries Server: nginx/1.22.1', (_, e) => {
+    expect(strong(evidenceOf(observation(e)))).toContain('Server: nginx/1.22.1');
+  });
+
+  const server = 'strong Server: nginx/1.22.1';
+  const paired = 'strong Server: nginx/1.22.1 (on the paired answer)';
+  const own = (status: number) => `strong ${status} page ending <center>nginx/1.22.1</center> is nginx's own (it made this answer, not the app behind it)`;
+  const snippet = [
+    "weak Access-Control-Max-Age: 1728000 is enable-cors.org's nginx snippet",
+    "weak Access-Control-Allow-Headers DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range is enable-cors.org's nginx snippet",
+  ];
+  const blocked: [string, string[]][] = [
+    ['nginx-no-cors', [server]],
+    ['nginx-origin-slash', [server]],
+    ['nginx-origin-map-127', [server]],
+    ['nginx-wildcard-credentials', [server]],
+    ['nginx-snippet-methods', [server, ...snippet]],
+    ['nginx-snippet-headers', [server, ...snippet]],
+    ['nginx-auth-basic-preflight', [server, own(401)]],
+    // The 500 is the app's (JSON body); nginx only let it through without its add_header.
+    ['nginx-no-always-500', [server, paired]],
+    ['nginx-no-always-413', [server, paired, own(413)]],
+    ['nginx-location-add-header', [server, paired]],
+    ['nginx-duplicate-app', [server]],
+    ['nginx-static-options', [server, own(405)]],
+    ['nginx-location-slash-redirect', [server, own(301)]],
+  ];
+  it.each(blocked)('%s: the blocked answer', (name, expected) => {
+    expect(prints(blockedEvidence(byName(name)))).toEqual(expected);
+  });
+
+  it('covers every recorded case', () => {
+    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
+  });
+
+  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the evidence its case expects', (_, c) => {
+    const found = prints(blockedEvidence(c)).join('\n');
+    for (const e of c.expected.evidence) expect(found).toContain(e);
+  });
+
+  // server_tokens off: Server: nginx and the bare page footer still name it.
+  it('reads nginx without its version (server_tokens off)', () => {
+    const body = '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+    const e: StackEvidence = { stage: 'preflight', status: 404, headers: [['Server', 'nginx']], body: { text: body, type: 'text/html', bytes: body.length, truncated: false }, related: [], identity: [] };
+    expect(strong(e)).toEqual(['Server: nginx', "404 page ending <center>nginx</center> is nginx's own (it made this answer, not the app behind it)"]);
+  });
+
+  it('reads Server from the server identity corscope remembers', () => {
+    const e: StackEvidence = { stage: 'request', status: 200, headers: [['Content-Type', 'application/json']], related: [], identity: [['Server', 'nginx/1.18.0 (Ubuntu)']] };
+    expect(strong(e)).toEqual(['Server: nginx/1.18.0 (Ubuntu) (on earlier answers)']);
+  });
+});
+
+describe('nginx: fix', () => {
+  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
+    expect(nginx.fix(contextFor(c))).toContain(c.fix.applied);
+  });
+
+  it.each([
+    [
+      'nginx-no-always-413',
+      'add_header without always only reaches 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 answers; this 413 went out without it. Add always:\nadd_header Access-Control-Allow-Origin "http://localhost:5173" always;',
+    ],
+    [
+      'nginx-origin-map-127',
+      'nginx\'s allow-list leaves http://localhost:5173 out, and add_header sends nothing for an empty value. Add it to the map on $http_origin (in http{}):\nmap $http_origin $cors_origin {\n    default "";\n    "http://localhost:5173" $http_origin;\n}\nadd_header Access-Control-Allow-Origin $cors_origin always;',
+    ],
+    [
+      'nginx-auth-basic-preflight',
+      'nginx\'s auth_basic answered the preflight 401 (a preflight never carries Authorization). Let OPTIONS through it in the location that serves /api/items:\nlimit_except OPTIONS { auth_basic "Restricted"; auth_basic_user_file /etc/nginx/.htpasswd; }\n(keep your realm and file), or answer the preflight before the access phase:\nif ($request_method = OPTIONS) {\n    add_header Access-Control-Allow-Origin "http://localhost:5173" always;\n    add_header Access-Control-Allow-Methods "GET, OPTIONS" always;\n    add_header Access-Control-Allow-Headers "authorization" always;\n    return 204;\n}',
+    ],
+    [
+      'nginx-location-slash-redirect',
+      'nginx redirects /api/items to /api/items/ because its location ends with a slash, and a preflight cannot follow a redirect. Declare the location without it:\nlocation /api/items {\n    ...\n}\n(or have the page call /api/items/)',
+    ],
+    [
+      'nginx-duplicate-app',
+      "nginx and the app behind it both send the CORS headers. Keep one layer: drop nginx's add_header lines, or hide the app's in the location that serves /api/items:\nproxy_hide_header Access-Control-Allow-Origin;",
+    ],
+  ])('%s: the whole fix', (name, text) => {
+    expect(nginx.fix(contextFor(byName(name)))).toBe(text);
+  });
+
+  it('writes nothing better than the header fix for a redirect to a sign-in page', () => {
+    expect(nginx.fix({ ...contextFor(byName('nginx-no-cors')), code: 'redirect-to-login' })).toBeUndefined();
+  });
+});
+
+describe('nginx: answers of other stacks', () => {
+  const others: [string, StackEvidence][] = [
+    ...APP_ANSWERS,
+    ...(['apache', 'caddy'] as const).flatMap((stack) => answersOf(load(stack).cases).map(([name, e]) => [`${stack} ${name}`, evidenceOf(observation(e))] as [string, StackEvidence])),
+  ];
+  it.each(others)('%s: no strong fingerprint', (_, e) => {
+    expect(strong(e)).toEqual([]);
+  });
+});
