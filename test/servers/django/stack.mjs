@@ -24,7 +24,11 @@ export function command(scenario, port) {
 }
 
 const json = [['Content-Type', 'application/json']];
-const server = 'Server: WSGIServer/0.2 CPython/3.11.2';
+// Substrings of the diagnosis' evidence (the recognised fingerprints, see src/diagnose/stacks/django.ts).
+const server = "Server: WSGIServer/0.2 CPython/3.11.2 is wsgiref's server, which Django's runserver uses";
+const security = "X-Frame-Options: DENY, X-Content-Type-Options: nosniff and Referrer-Policy: same-origin are Django's default middleware headers";
+const securityOnly = "X-Content-Type-Options: nosniff with Referrer-Policy: same-origin are Django's SecurityMiddleware defaults";
+const defaultHeaders = "Access-Control-Allow-Headers accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with is django-cors-headers' default CORS_ALLOW_HEADERS";
 const corsFirst = 'put "corsheaders.middleware.CorsMiddleware" first in MIDDLEWARE';
 
 export const cases = [
@@ -35,7 +39,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items/' }],
     fix: { scenario: 'fixed', applied: 'CORS_ALLOWED_ORIGINS = ["http://localhost:5173"]' },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, security] },
   },
   {
     name: 'django-origin-127',
@@ -47,7 +51,7 @@ export const cases = [
       { method: 'PUT', path: '/api/items/1/', headers: json, body: '{"name":"a"}' },
     ],
     fix: { scenario: 'fixed', applied: 'CORS_ALLOWED_ORIGINS = ["http://localhost:5173"]' },
-    expected: { stack: 'django', evidence: [server, 'Vary: Origin without Access-Control-Allow-Origin (CorsMiddleware ran, origin refused)'] },
+    expected: { stack: 'django', evidence: [server, "an empty 200 with Vary: Origin is django-cors-headers' own preflight answer"] },
   },
   {
     name: 'django-credentials-colon',
@@ -56,7 +60,7 @@ export const cases = [
     scenario: 'credentials-colon',
     calls: [{ method: 'GET', path: '/api/me/', credentials: 'include' }],
     fix: { scenario: 'credentials-fixed', applied: 'CORS_ALLOW_CREDENTIALS = True' },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, security] },
   },
   {
     name: 'django-allow-all-credentials',
@@ -65,7 +69,7 @@ export const cases = [
     scenario: 'allow-all',
     calls: [{ method: 'GET', path: '/api/me/', credentials: 'include' }],
     fix: { scenario: 'credentials-fixed', applied: 'CORS_ALLOWED_ORIGINS = ["http://localhost:5173"]\nCORS_ALLOW_CREDENTIALS = True' },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, security] },
   },
   {
     name: 'django-headers-default',
@@ -74,7 +78,7 @@ export const cases = [
     scenario: 'headers-default',
     calls: [{ method: 'GET', path: '/api/items/', headers: [['X-Api-Key', 'k3y']] }],
     fix: { scenario: 'headers-fixed', applied: 'CORS_ALLOW_HEADERS = list(default_headers) + ["x-api-key"]' },
-    expected: { stack: 'django', evidence: [server, 'Access-Control-Allow-Headers is django-cors-headers\' default list'] },
+    expected: { stack: 'django', evidence: [server, defaultHeaders] },
   },
   {
     name: 'django-methods',
@@ -83,7 +87,7 @@ export const cases = [
     scenario: 'methods',
     calls: [{ method: 'DELETE', path: '/api/items/1/' }],
     fix: { scenario: 'methods-fixed', applied: 'CORS_ALLOW_METHODS = ["GET", "OPTIONS", "POST", "DELETE"]' },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, defaultHeaders] },
   },
   {
     name: 'django-cors-last-redirect',
@@ -92,7 +96,7 @@ export const cases = [
     scenario: 'cors-last',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: corsFirst },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, securityOnly] },
   },
   {
     name: 'django-cors-last-post-500',
@@ -101,7 +105,7 @@ export const cases = [
     scenario: 'cors-last',
     calls: [{ method: 'POST', path: '/api/items', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'name=c' }],
     fix: { scenario: 'fixed', applied: corsFirst },
-    expected: { stack: 'django', evidence: [server, 'Django DEBUG 500 page'] },
+    expected: { stack: 'django', evidence: [server, securityOnly, '500 "<title>RuntimeError at /api/items</title>" is Django\'s own error page (DEBUG or CSRF)'] },
   },
   {
     name: 'django-urls-regex',
@@ -113,7 +117,7 @@ export const cases = [
       { method: 'POST', path: '/auth/login/', headers: json, body: '{"user":"a","password":"b"}' },
     ],
     fix: { scenario: 'urls-regex-fixed', applied: '|^/auth/' },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, security] },
   },
   {
     name: 'django-auth-middleware',
@@ -122,7 +126,7 @@ export const cases = [
     scenario: 'auth-middleware',
     calls: [{ method: 'GET', path: '/api/items/', headers: [['Authorization', 'Token t0k3n']] }],
     fix: { scenario: 'auth-middleware-fixed', applied: corsFirst },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, security] },
   },
   {
     name: 'django-login-redirect',
@@ -131,6 +135,6 @@ export const cases = [
     scenario: 'login-redirect',
     calls: [{ method: 'GET', path: '/api/me/', credentials: 'include' }],
     fix: { scenario: 'login-redirect-fixed', applied: 'return JsonResponse({"detail": "not signed in"}, status=401)' },
-    expected: { stack: 'django', evidence: [server] },
+    expected: { stack: 'django', evidence: [server, security] },
   },
 ];
