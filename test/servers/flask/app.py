@@ -41,8 +41,6 @@ elif scenario == "origin-trailing-slash":
     CORS(app, origins=["http://localhost:5173/"])
 elif scenario == "default":
     CORS(app)
-elif scenario == "credentials-fixed":
-    CORS(app, supports_credentials=True)
 elif scenario == "snippet-star-credentials":
     # The "enable CORS in Flask" after_request snippet, credentials line included.
     @app.after_request
