@@ -1,0 +1,210 @@
+/**
+ * The Rack profile against what a real Sinatra app behind rack-cors 1.1, Warden and
+ * Rack::Auth::Basic, served by puma 5, answered real Chromium: test/fixtures/servers/rack.json,
+ * recorded by test/servers/record.mjs rack.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { judge } from '../../../src/cors/index.js';
+import type { HeaderLine, Verdict } from '../../../src/cors/types.js';
+import { fixContext } from '../../../src/diagnose/context.js';
+import { rack } from '../../../src/diagnose/stacks/rack.js';
+import type { DiagnosisCode, FixContext, Observation, StackEvidence } from '../../../src/diagnose/types.js';
+
+interface Recorded {
+  stage: 'preflight' | 'request';
+  target: string;
+  request: { method: string; url: string; headers: HeaderLine[] };
+  response?: { status: number; headers: HeaderLine[] };
+  body?: { base64: string; bytes: number; truncated: boolean };
+}
+interface Run {
+  call: { credentials?: string };
+  exchanges: Recorded[];
+}
+interface Case {
+  name: string;
+  intent: DiagnosisCode;
+  calls: Run[];
+  fix: { applied: string; calls: Run[] };
+}
+
+const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/servers/rack.json', import.meta.url)), 'utf8')) as { cases: Case[] };
+
+function observation(e: Recorded): Observation {
+  const type = e.response?.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
+  return {
+    stage: e.stage,
+    request: e.request,
+    response: e.response ?? { status: 0, headers: [] },
+    ...(e.body ? { body: { text: Buffer.from(e.body.base64, 'base64').toString('utf8'), type, bytes: e.body.bytes, truncated: e.body.truncated } } : {}),
+  };
+}
+
+function evidenceOf(o: Observation, related: Observation[] = []): StackEvidence {
+  return { stage: o.stage, status: o.response.status, headers: o.response.headers, ...(o.body ? { body: o.body } : {}), related: related.map((r) => r.response), identity: [] };
+}
+
+/** The server's answers of one run, each with what the diagnosis pairs it with: its preflight, or the redirect that led to it. */
+function answersOf(run: Run): { e: Recorded; related: Recorded[] }[] {
+  const api = run.exchanges.filter((e) => e.target === 'api' && e.response);
+  return api.map((e, i) => {
+    const prev = api[i - 1];
+    const paired = prev && e.stage === 'request' && (prev.stage === 'preflight' || ((prev.response?.status ?? 0) >= 300 && (prev.response?.status ?? 0) < 400));
+    return { e, related: paired ? [prev] : [] };
+  });
+}
+
+/** The exchange Chrome blocked in the case's last call, judged with the credentials mode the page used. */
+function failing(c: Case): { exchange: Observation; verdict: Verdict; preflight?: { observation: Observation; verdict: Verdict } } {
+  const last = c.calls.at(-1) as Run;
+  const credentials = last.call.credentials === 'include' ? 'include' : 'omit';
+  const judged = (o: Observation) => judge({ ...o, context: { credentials } });
+  const exchanges = last.exchanges.filter((e) => e.target === 'api' && e.response);
+  const pre = exchanges.find((e) => e.stage === 'preflight');
+  const req = exchanges.find((e) => e.stage === 'request');
+  if (pre) {
+    const preflight = observation(pre);
+    const verdict = judged(preflight);
+    if (verdict.verdict === 'blocked' || !req) return { exchange: preflight, verdict };
+    const exchange = observation(req);
+    return { exchange, verdict: judged(exchange), preflight: { observation: preflight, verdict } };
+  }
+  const exchange = observation(req as Recorded);
+  return { exchange, verdict: judged(exchange) };
+}
+
+const contextFor = (c: Case): FixContext => fixContext(failing(c), { code: c.intent, evidence: [] });
+const prints = (e: StackEvidence) => rack.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
+const strong = (e: StackEvidence) => rack.recognise(e).filter((f) => f.weight === 'strong');
+
+const EXPOSE = "strong an empty Access-Control-Expose-Headers is rack-cors' (Resource#to_headers sends it when expose: is not set)";
+const ALL = 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD';
+const ACTUAL = `weak Access-Control-Allow-Methods ${ALL} with Access-Control-Max-Age 7200 on an actual response: rack-cors sends both on every answer (7200 its default max_age)`;
+const REFUSED = 'weak an empty 200 with no header of its own is how rack-cors refuses a preflight (origin, path, method or headers not allowed)';
+const SINATRA_404 = [
+  'strong 404 "Sinatra doesn’t know this ditty." is Sinatra\'s development 404 page',
+  'strong X-Cascade: pass is the Rack routers\' "no route" mark (Sinatra, Rails)',
+  "weak X-XSS-Protection: 1; mode=block with X-Frame-Options: SAMEORIGIN are Rack::Protection's (Sinatra) headers",
+  "weak Content-Type: text/html;charset=utf-8 (no space before charset) is Sinatra's spelling",
+];
+
+/**
+ * Answers that name nothing by themselves: puma sends no Server header, a Sinatra JSON answer
+ * only X-Content-Type-Options, and rack-cors refuses a preflight with an empty 200 that carries no
+ * header of its own. The server's other answers (history) are what name it then.
+ */
+const PLAIN = 'a Sinatra JSON answer under puma: no Server header, no CORS header of rack-cors';
+const EMPTY_PREFLIGHT = "rack-cors' refused preflight: 200, no headers but puma's Connection and Transfer-Encoding, empty body";
+const NO_STRONG: Readonly<Record<string, string>> = {
+  'rack-no-cors broken #0 request 200': PLAIN,
+  'rack-origin-127 broken #1 preflight 200': EMPTY_PREFLIGHT,
+  'rack-methods-default broken #1 preflight 200': EMPTY_PREFLIGHT,
+  'rack-headers-default broken #1 preflight 200': EMPTY_PREFLIGHT,
+  'rack-basic-auth-preflight broken #0 preflight 401': "Rack::Auth::Basic's 401 (text/plain, empty, WWW-Authenticate: Basic) is what many servers send",
+  'rack-sinatra-route-headers broken #0 request 200': 'CORS headers written by hand in a Sinatra route',
+  'rack-sinatra-before-filter fixed #0 preflight 200': "a Sinatra options '*' route's 200 with hand-written headers: only Rack::Protection's headers, which are weak",
+  'rack-sinatra-before-filter fixed #0 request 200': 'CORS headers written by hand in a Sinatra before filter',
+  'rack-resource-path broken #1 request 200': PLAIN,
+};
+
+const answers = fixture.cases.flatMap((c) =>
+  (
+    [
+      ['broken', c.calls],
+      ['fixed', c.fix.calls],
+    ] as const
+  ).flatMap(([label, runs]) =>
+    runs.flatMap((run, i) => answersOf(run).map(({ e, related }) => [`${c.name} ${label} #${i} ${e.stage} ${e.response?.status}`, e, related] as const)),
+  ),
+);
+
+describe('rack: recognise', () => {
+  it.each(answers)('%s: a strong fingerprint, or the reason there is none', (key, e, related) => {
+    const found = strong(evidenceOf(observation(e), related.map(observation)));
+    if (key in NO_STRONG) expect(found).toEqual([]);
+    else expect(found.length).toBeGreaterThan(0);
+  });
+
+  it('documents only answers that were recorded', () => {
+    const keys: string[] = answers.map(([key]) => key);
+    expect(Object.keys(NO_STRONG).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  // Every fingerprint of the answer Chrome blocked, as the diagnosis will quote them.
+  const blocked: [string, string[]][] = [
+    ['rack-no-cors', []],
+    ['rack-origin-127', [REFUSED]],
+    ['rack-wildcard-credentials', [EXPOSE, ACTUAL]],
+    ['rack-credentials-missing', [EXPOSE, ACTUAL]],
+    ['rack-methods-default', [REFUSED]],
+    ['rack-headers-default', [REFUSED]],
+    ['rack-warden-before-cors', ['strong 401 "You need to sign in or sign up before continuing." is Devise\'s failure message (Warden)']],
+    ['rack-basic-auth-preflight', ['weak 401 text/plain, empty, with WWW-Authenticate: Basic realm="API" is Rack::Auth::Basic\'s answer']],
+    ['rack-warden-redirect-login', [EXPOSE, ACTUAL]],
+    ['rack-sinatra-route-headers', SINATRA_404],
+    ['rack-sinatra-before-filter', SINATRA_404],
+    ['rack-raise-errors', ['strong 500 "Puma caught this error: key not found: "weekly" (KeyError)" is puma\'s answer to an exception no middleware caught']],
+    ['rack-route-star', [EXPOSE, ACTUAL]],
+    ['rack-resource-path', []],
+  ];
+  it.each(blocked)('%s: the blocked answer', (name, expected) => {
+    const c = fixture.cases.find((x) => x.name === name) as Case;
+    const { exchange, preflight } = failing(c);
+    expect(prints(evidenceOf(exchange, preflight ? [preflight.observation] : []))).toEqual(expected);
+  });
+
+  it('covers every recorded case', () => {
+    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
+  });
+
+  it("reads rack-cors' default methods: [:get] on the answer before a refused preflight", () => {
+    const c = fixture.cases.find((x) => x.name === 'rack-methods-default') as Case;
+    const history = observation((c.calls[0] as Run).exchanges[0] as Recorded);
+    expect(prints(evidenceOf(history))).toEqual([
+      EXPOSE,
+      'weak Access-Control-Allow-Methods GET with Access-Control-Max-Age 7200 on an actual response: rack-cors sends both on every answer (GET alone is its default methods: [:get]; 7200 its default max_age)',
+    ]);
+  });
+});
+
+describe('rack: fix', () => {
+  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
+    expect(rack.fix(contextFor(c))).toContain(c.fix.applied);
+  });
+
+  it.each([
+    [
+      'rack-no-cors',
+      "Nothing in this Rack app sends CORS headers. Add rack-cors (gem 'rack-cors') as the first middleware in config.ru:\nuse Rack::Cors do\n  allow do\n    origins 'http://localhost:5173'\n    resource '/api/*', headers: :any, methods: [:get, :post, :put, :patch, :delete, :options, :head]\n  end\nend\n(in Rails, config/initializers/cors.rb: Rails.application.config.middleware.insert_before 0, Rack::Cors do ... end with the same allow block)",
+    ],
+    [
+      'rack-credentials-missing',
+      "Rack::Cors sends Access-Control-Allow-Credentials only when the resource says credentials: true (off by default since rack-cors 1.0): resource '/api/*', headers: :any, methods: [:get, :post, :put, :patch, :delete, :options, :head], credentials: true",
+    ],
+    [
+      'rack-headers-default',
+      "Without headers:, Rack::Cors allows only Accept, Accept-Language, Content-Language and Content-Type, and refuses a preflight with an empty 200 (no Access-Control-Allow-Origin, so Chrome blames the origin): resource '/api/*', headers: :any (or headers: ['content-type', 'x-csrf-token'])",
+    ],
+    [
+      'rack-warden-before-cors',
+      "The authentication answered 401 before Rack::Cors ran: a preflight never carries cookies or Authorization, and Warden throws past every middleware between it and the app. Make Rack::Cors the first middleware: in config.ru, `use Rack::Cors` above the authentication middleware (use Warden::Manager, use Rack::Auth::Basic); in Rails, config.middleware.insert_before 0, Rack::Cors (Devise's Warden::Manager is already in the stack)",
+    ],
+  ])('%s: the whole fix', (name, expected) => {
+    expect(rack.fix(contextFor(fixture.cases.find((c) => c.name === name) as Case))).toBe(expected);
+  });
+});
+
+describe('rack: answers of other stacks', () => {
+  const others: [string, StackEvidence][] = [
+    ['nginx 404', { stage: 'request', status: 404, headers: [['Server', 'nginx/1.22.1'], ['Content-Type', 'text/html'], ['Content-Length', '153']], body: { text: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n', type: 'text/html', bytes: 153, truncated: false }, related: [], identity: [] }],
+    ['Express cors answer', { stage: 'request', status: 200, headers: [['X-Powered-By', 'Express'], ['Access-Control-Allow-Origin', 'http://localhost:5173'], ['Vary', 'Origin'], ['Content-Type', 'application/json; charset=utf-8'], ['Content-Length', '2']], body: { text: '[]', type: 'application/json; charset=utf-8', bytes: 2, truncated: false }, related: [], identity: [] }],
+    ['Flask 404', { stage: 'preflight', status: 404, headers: [['Server', 'Werkzeug/2.2.2 Python/3.11.2'], ['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', '207']], body: { text: '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n', type: 'text/html; charset=utf-8', bytes: 207, truncated: false }, related: [], identity: [] }],
+    ['Go http.Error', { stage: 'preflight', status: 405, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ['Date', 'Thu, 03 Dec 2026 08:00:00 GMT'], ['Content-Length', '19']], body: { text: 'method not allowed\n', type: 'text/plain; charset=utf-8', bytes: 19, truncated: false }, related: [], identity: [] }],
+    ['Starlette preflight', { stage: 'preflight', status: 200, headers: [['access-control-allow-origin', 'http://localhost:5173'], ['access-control-allow-methods', 'GET'], ['access-control-max-age', '600'], ['vary', 'Origin'], ['content-length', '2'], ['content-type', 'text/plain; charset=utf-8']], body: { text: 'OK', type: 'text/plain; charset=utf-8', bytes: 2, truncated: false }, related: [], identity: [] }],
+  ];
+  it.each(others)('%s: no strong fingerprint', (_, e) => {
+    expect(strong(e)).toEqual([]);
+  });
+});
