@@ -53,7 +53,7 @@ export const cases = [
     scenario: 'plain',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'rs-local', applied: 'cors.New(cors.Options{AllowedOrigins: []string{"http://localhost:5173"}}).Handler(mux)' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'go-rs-origin-127',
@@ -65,7 +65,7 @@ export const cases = [
       { method: 'PUT', path: '/api/items/1', headers: json, body: '{"name":"renamed"}' },
     ],
     fix: { scenario: 'rs-origin-127-fixed', applied: 'add "http://localhost:5173" to AllowedOrigins' },
-    expected: { stack: 'go', evidence: ['Vary: Origin, Vary: Access-Control-Request-Method, Vary: Access-Control-Request-Headers'] },
+    expected: { stack: 'go', evidence: ["Vary: Origin, Vary: Access-Control-Request-Method, Vary: Access-Control-Request-Headers as three lines, in net/http's sorted order, is rs/cors' preflight answer", "200 with those Vary lines and no Access-Control-* header is how rs/cors refuses a preflight (origin, method or headers not allowed)", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-rs-wildcard-credentials',
@@ -74,7 +74,7 @@ export const cases = [
     scenario: 'rs-credentials-default-origins',
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: { scenario: 'rs-credentials-local', applied: 'cors.Options{AllowedOrigins: []string{"http://localhost:5173"}, AllowCredentials: true}' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'go-rs-methods-default',
@@ -86,7 +86,7 @@ export const cases = [
       { method: 'DELETE', path: '/api/items/1' },
     ],
     fix: { scenario: 'rs-methods-delete', applied: 'AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodHead, http.MethodDelete}' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: 'go', evidence: ["Vary: Origin, Vary: Access-Control-Request-Method, Vary: Access-Control-Request-Headers as three lines, in net/http's sorted order, is rs/cors' preflight answer", "200 with those Vary lines and no Access-Control-* header is how rs/cors refuses a preflight (origin, method or headers not allowed)", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-rs-headers-default',
@@ -98,7 +98,7 @@ export const cases = [
       { method: 'PUT', path: '/api/items/1', headers: [...json, ['Authorization', 'Bearer recorded-token']], body: '{}' },
     ],
     fix: { scenario: 'rs-headers-authorization', applied: 'AllowedHeaders: []string{"Accept", "Content-Type", "X-Requested-With", "Authorization"}' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: 'go', evidence: ["Vary: Origin, Vary: Access-Control-Request-Method, Vary: Access-Control-Request-Headers as three lines, in net/http's sorted order, is rs/cors' preflight answer", "200 with those Vary lines and no Access-Control-* header is how rs/cors refuses a preflight (origin, method or headers not allowed)", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-rs-auth-before-cors',
@@ -107,7 +107,7 @@ export const cases = [
     scenario: 'rs-auth-outside',
     calls: [{ method: 'GET', path: '/api/items', headers: [['Authorization', 'Bearer recorded-token']] }],
     fix: { scenario: 'rs-auth-inside', applied: 'c.Handler(auth(mux))' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: 'go', evidence: ["401 \"Unauthorized\" (text/plain; charset=utf-8, X-Content-Type-Options: nosniff, one line) is net/http's http.Error", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-rs-timeout-without-cors',
@@ -116,7 +116,7 @@ export const cases = [
     scenario: 'rs-timeout-outside',
     calls: [{ method: 'GET', path: '/api/report' }],
     fix: { scenario: 'rs-timeout-inside', applied: 'c.Handler(http.TimeoutHandler(mux, timeout, msg))' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'go-mux-redirect-slash',
@@ -125,7 +125,7 @@ export const cases = [
     scenario: 'rs-per-route',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'rs-whole-mux', applied: 'c.Handler(mux)' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: 'go', evidence: ["301 body \"<a href=\"/api/items/\">Moved Permanently</a>.\" is net/http's http.Redirect", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-rs-plus-handler-add',
@@ -134,7 +134,7 @@ export const cases = [
     scenario: 'rs-plus-handler-add',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'rs-handler-add-removed', applied: 'delete the handler\'s own w.Header().Add("Access-Control-Allow-Origin", ...)' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'go-hand-method-check',
@@ -154,7 +154,7 @@ export const cases = [
         '}',
       ].join('\n'),
     },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: 'go', evidence: ["405 \"method not allowed\" (text/plain; charset=utf-8, X-Content-Type-Options: nosniff, one line) is net/http's http.Error", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-gin-group-cors',
@@ -163,7 +163,7 @@ export const cases = [
     scenario: 'gin-group-cors',
     calls: [{ method: 'PUT', path: '/api/items/1', headers: json, body: '{}', credentials: 'include' }],
     fix: { scenario: 'gin-engine-cors', applied: 'r.Use(CORSMiddleware())' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: 'go', evidence: ["404 \"404 page not found\" (Content-Type: text/plain) is gin's default answer for an unrouted request", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-hand-no-options-return',
@@ -175,7 +175,7 @@ export const cases = [
       scenario: 'hand-options-return',
       applied: 'if r.Method == http.MethodOptions {\n\tw.WriteHeader(http.StatusNoContent)\n\treturn\n}',
     },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: 'go', evidence: ["405 \"method not allowed\" (text/plain; charset=utf-8, X-Content-Type-Options: nosniff, one line) is net/http's http.Error", "header lines sorted by name with Date and Content-Length after them, as net/http writes them"] },
   },
   {
     name: 'go-hand-origin-fixed',
@@ -184,7 +184,7 @@ export const cases = [
     scenario: 'hand-origin-3000',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'hand-options-return', applied: 'w.Header().Set("Access-Control-Allow-Origin", "http://localhost:5173")' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'go-hand-origin-slash',
@@ -193,6 +193,6 @@ export const cases = [
     scenario: 'hand-origin-env',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'hand-options-return', applied: 'w.Header().Set("Access-Control-Allow-Origin", "http://localhost:5173")' },
-    expected: { stack: 'go', evidence: [] },
+    expected: { stack: null, evidence: [] },
   },
 ];
