@@ -70,6 +70,9 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const prefixOf = (path: string) => /^\/[^/]+\//.exec(path)?.[0] ?? path;
 
 function fix(c: FixContext): string | undefined {
+  // A 401/403 preflight that carries CORS headers (added with always, or by a header directive) is
+  // still the authentication answering first: its status is what Chrome refuses.
+  if (c.code === 'preflight-status' && (c.status === 401 || c.status === 403)) return fix({ ...c, code: 'auth-before-cors' });
   switch (c.code) {
     case 'no-cors':
       return `Apache adds no CORS header here. Add (always: also on Apache's own error pages):\n${originLines(c)}${needsPreflight(c) ? `\nand answer the preflight in Apache:\n${preflightBlock(c)}` : ''}`;

@@ -59,6 +59,9 @@ const needsPreflight = (c: FixContext) => !SIMPLE.has(c.method) || c.requestHead
 const matcherOf = (path: string) => (/^\/[^/]+\//.exec(path)?.[0] ?? `${path}/`) + '*';
 
 function fix(c: FixContext): string | undefined {
+  // A 401/403 preflight that carries CORS headers (added with always, or by a header directive) is
+  // still the authentication answering first: its status is what Chrome refuses.
+  if (c.code === 'preflight-status' && (c.status === 401 || c.status === 403)) return fix({ ...c, code: 'auth-before-cors' });
   const site = 'in the site block';
   switch (c.code) {
     case 'no-cors':

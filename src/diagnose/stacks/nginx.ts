@@ -73,6 +73,9 @@ function pathname(url: string): string | undefined {
 }
 
 function fix(c: FixContext): string | undefined {
+  // A 401/403 preflight that carries CORS headers (added with always, or by a header directive) is
+  // still the authentication answering first: its status is what Chrome refuses.
+  if (c.code === 'preflight-status' && (c.status === 401 || c.status === 403)) return fix({ ...c, code: 'auth-before-cors' });
   const where = `in the location that serves ${c.path}`;
   switch (c.code) {
     case 'no-cors':

@@ -99,6 +99,10 @@ describe('apache: fix', () => {
     const c = { ...contextFor(byName('apache-setenvif-127')), origin: 'http://127.0.0.1:5173' };
     expect(apache.fix(c)).toContain('SetEnvIf Origin "^http://127\\.0\\.0\\.1:5173$" CORS_ORIGIN=$0');
   });
+  // With the CORS headers on the 401 (always, a header directive) Chrome reports its status: still the auth's order.
+  it('a 401 preflight read as preflight-status gets the authentication fix', () => {
+    expect(apache.fix({ ...contextFor(byName('apache-auth-basic-preflight')), code: 'preflight-status' })).toContain('<LimitExcept OPTIONS>');
+  });
 });
 
 describe('apache: answers of other stacks', () => {

@@ -100,6 +100,10 @@ describe('nginx: fix', () => {
   it('writes nothing better than the header fix for a redirect to a sign-in page', () => {
     expect(nginx.fix({ ...contextFor(byName('nginx-no-cors')), code: 'redirect-to-login' })).toBeUndefined();
   });
+  // With the CORS headers on the 401 (always, a header directive) Chrome reports its status: still the auth's order.
+  it('a 401 preflight read as preflight-status gets the authentication fix', () => {
+    expect(nginx.fix({ ...contextFor(byName('nginx-auth-basic-preflight')), code: 'preflight-status' })).toContain('limit_except OPTIONS {');
+  });
 });
 
 describe('nginx: answers of other stacks', () => {
