@@ -28,6 +28,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
+    expected: { stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer"], why: "no cors anywhere: a route's 200 shows only hapi's lower-case cache-control: no-cache" },
   },
   {
     name: 'hapi-cors-true-credentials',
@@ -36,6 +37,7 @@ export const cases = [
     scenario: 'cors-true',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: CORS_CREDENTIALS },
+    expected: { stack: 'hapi', evidence: ["access-control-expose-headers: WWW-Authenticate,Server-Authorization is hapi's default cors.exposedHeaders", "cache-control: no-cache (lower case) is hapi's default on every answer", "vary: origin (lower case) is what hapi adds on routes with cors"] },
   },
   {
     name: 'hapi-origin-127',
@@ -47,6 +49,7 @@ export const cases = [
       { ...JSON_PUT, credentials: 'include' },
     ],
     fix: { scenario: 'fixed-list', applied: "add 'http://localhost:5173' to cors.origin" },
+    expected: { stack: 'hapi', evidence: ["200 {\"message\":\"CORS error: Origin not allowed\"} is hapi's CORS preflight route refusing: the origin is not in cors.origin", "cache-control: no-cache (lower case) is hapi's default on every answer"] },
   },
   {
     name: 'hapi-origin-trailing-slash',
@@ -55,6 +58,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
+    expected: { stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer", "vary: origin (lower case) is what hapi adds on routes with cors"], why: "a simple GET from a refused origin: hapi leaves out every CORS header, its default exposedHeaders too; only vary: origin and cache-control: no-cache remain" },
   },
   {
     name: 'hapi-default-headers',
@@ -63,6 +67,7 @@ export const cases = [
     scenario: 'default-headers',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Requested-With', 'XMLHttpRequest']] }],
     fix: { scenario: 'fixed-headers', applied: "additionalHeaders: ['X-Requested-With']" },
+    expected: { stack: 'hapi', evidence: ["200 {\"message\":\"CORS error: Some headers are not allowed\"} is hapi's CORS preflight route refusing: a requested header is not in cors.headers / additionalHeaders", "cache-control: no-cache (lower case) is hapi's default on every answer"] },
   },
   {
     name: 'hapi-per-route',
@@ -71,6 +76,7 @@ export const cases = [
     scenario: 'per-route',
     calls: [{ method: 'GET', path: '/api/items' }, JSON_PUT],
     fix: { scenario: 'fixed', applied: CORS },
+    expected: { stack: 'hapi', evidence: ["200 {\"message\":\"CORS is disabled for this route\"} is hapi's CORS preflight route refusing: the route has no cors", "cache-control: no-cache (lower case) is hapi's default on every answer"] },
   },
   {
     name: 'hapi-onrequest-auth',
@@ -79,6 +85,7 @@ export const cases = [
     scenario: 'onrequest-auth-per-route',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Api-Key', 'secret']] }],
     fix: { scenario: 'fixed-auth-per-route', applied: ON_PRE_AUTH },
+    expected: { stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer"], why: "the 401 is the app's own onRequest answer, and per-route cors adds nothing to it: only cache-control: no-cache is hapi's" },
   },
   {
     name: 'hapi-onrequest-auth-server-cors',
@@ -87,5 +94,6 @@ export const cases = [
     scenario: 'onrequest-auth',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Api-Key', 'secret']] }],
     fix: { scenario: 'fixed-auth', applied: ON_PRE_AUTH },
+    expected: { stack: 'hapi', evidence: ["access-control-expose-headers: WWW-Authenticate,Server-Authorization is hapi's default cors.exposedHeaders", "cache-control: no-cache (lower case) is hapi's default on every answer", "vary: origin (lower case) is what hapi adds on routes with cors"] },
   },
 ];

@@ -26,6 +26,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
+    expected: { stack: 'hono', evidence: [], why: "Hono sends no Server or X-Powered-By header and nothing here does CORS: c.json()'s 200 names no stack" },
   },
   {
     name: 'hono-basepath-double',
@@ -34,6 +35,7 @@ export const cases = [
     scenario: 'basepath-double',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed-basepath', applied: CORS },
+    expected: { stack: 'hono', evidence: ["404 body \"404 Not Found\" (text/plain; charset=UTF-8) is Hono's default notFound"] },
   },
   {
     name: 'hono-wildcard-credentials',
@@ -42,6 +44,7 @@ export const cases = [
     scenario: 'wildcard-credentials',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: CORS_CREDENTIALS },
+    expected: { stack: 'hono', evidence: ["header names in lower case and sorted (access-control-allow-credentials, access-control-allow-origin, content-type): a fetch Headers object, as Hono on @hono/node-server sends"], why: "a simple GET: hono/cors' default methods show on preflights only; lower-case sorted names only point to a fetch Headers object" },
   },
   {
     name: 'hono-origin-127',
@@ -53,6 +56,7 @@ export const cases = [
       { ...JSON_PUT, credentials: 'include' },
     ],
     fix: { scenario: 'fixed-list', applied: "add 'http://localhost:5173' to the origin list of cors()" },
+    expected: { stack: 'hono', evidence: ["access-control-allow-methods: GET,HEAD,PUT,POST,DELETE,PATCH,QUERY is hono/cors' default allowMethods", "access-control-allow-credentials: true without Access-Control-Allow-Origin is hono/cors refusing an origin (credentials: true)", "a 204 preflight with vary: Origin, Access-Control-Request-Headers in lower case is hono/cors' answer", "header names in lower case and sorted (access-control-allow-credentials, access-control-allow-headers, access-control-allow-methods, vary): a fetch Headers object, as Hono on @hono/node-server sends"], why: "the blocked preflight shows hono/cors' defaults, but the GETs around it (history, fixed run) are simple requests: the default methods show on preflights only" },
   },
   {
     name: 'hono-origin-trailing-slash',
@@ -61,6 +65,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
+    expected: { stack: 'hono', evidence: ["header names in lower case and sorted (content-type, vary): a fetch Headers object, as Hono on @hono/node-server sends"], why: "a simple GET, origin refused: hono/cors adds only vary: Origin; lower-case sorted names only point to a fetch Headers object" },
   },
   {
     name: 'hono-docs-methods',
@@ -69,6 +74,7 @@ export const cases = [
     scenario: 'docs-methods',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed-methods', applied: "allowMethods: ['POST', 'GET', 'OPTIONS', 'PUT']" },
+    expected: { stack: 'hono', evidence: ["a 204 preflight with vary: Origin, Access-Control-Request-Headers in lower case is hono/cors' answer", "header names in lower case and sorted (access-control-allow-headers, access-control-allow-methods, access-control-allow-origin, vary): a fetch Headers object, as Hono on @hono/node-server sends"], why: "allowMethods was given (the list of hono's docs example), so hono/cors' default list does not show" },
   },
   {
     name: 'hono-docs-headers',
@@ -77,6 +83,7 @@ export const cases = [
     scenario: 'docs-headers',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed-headers', applied: "allowHeaders: ['X-Custom-Header', 'Upgrade-Insecure-Requests', 'Content-Type']" },
+    expected: { stack: 'hono', evidence: ["access-control-allow-methods: GET,HEAD,PUT,POST,DELETE,PATCH,QUERY is hono/cors' default allowMethods", "a 204 preflight with vary: Origin, Access-Control-Request-Headers in lower case is hono/cors' answer", "header names in lower case and sorted (access-control-allow-headers, access-control-allow-methods, access-control-allow-origin, vary): a fetch Headers object, as Hono on @hono/node-server sends"] },
   },
   {
     name: 'hono-auth-before-cors',
@@ -85,6 +92,7 @@ export const cases = [
     scenario: 'auth-before-cors',
     calls: [{ method: 'GET', path: '/api/items', headers: [['Authorization', 'Bearer recorded-token']] }],
     fix: { scenario: 'fixed-auth', applied: `${CORS} before your auth middleware` },
+    expected: { stack: 'hono', evidence: ["401 with WWW-Authenticate: Bearer realm=\"\" is hono/bearer-auth's default answer", "Content-Type: text/plain;charset=UTF-8 is a fetch Response made from a string (Hono middleware)"] },
   },
   {
     name: 'hono-cors-after-routes',
@@ -93,6 +101,7 @@ export const cases = [
     scenario: 'cors-after-routes',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed', applied: `${CORS} before the routes` },
+    expected: { stack: 'hono', evidence: ["access-control-allow-methods: GET,HEAD,PUT,POST,DELETE,PATCH,QUERY is hono/cors' default allowMethods (on the paired answer)"] },
   },
   {
     name: 'hono-body-limit-before-cors',
@@ -101,5 +110,6 @@ export const cases = [
     scenario: 'body-limit-before-cors',
     calls: [{ ...JSON_PUT, body: JSON.stringify({ name: 'renamed', notes: 'x'.repeat(2048) }) }],
     fix: { scenario: 'fixed-body-limit', applied: `${CORS} first, before any middleware that can answer` },
+    expected: { stack: 'hono', evidence: ["access-control-allow-methods: GET,HEAD,PUT,POST,DELETE,PATCH,QUERY is hono/cors' default allowMethods (on the paired answer)", "Content-Type: text/plain;charset=UTF-8 is a fetch Response made from a string (Hono middleware)"] },
   },
 ];

@@ -25,6 +25,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: `app.use(cors({ origin: ${PAGE} }))` },
+    expected: { stack: 'koa', evidence: [], why: "Koa sends no Server or X-Powered-By header and nothing here does CORS: a route's 200 JSON names no stack" },
   },
   {
     name: 'koa-origin-list-127',
@@ -36,6 +37,7 @@ export const cases = [
       { ...JSON_PUT, credentials: 'include' },
     ],
     fix: { scenario: 'fixed-list', applied: `add ${PAGE} to the origins your @koa/cors origin function returns` },
+    expected: { stack: 'koa', evidence: ["an empty 200 with Allow: HEAD, GET, PUT, PATCH, DELETE (HEAD ahead of GET) is @koa/router's allowedMethods() answer to OPTIONS", "Vary: Origin without Access-Control-Allow-Origin, as @koa/cors sends it when its origin function returns nothing for this origin"], why: "the blocked preflight names @koa/router, but the GETs around it (history, fixed run) are simple requests to @koa/cors with an origin function: its default methods show on preflights only" },
   },
   {
     name: 'koa-origin-fixed-127',
@@ -44,6 +46,7 @@ export const cases = [
     scenario: 'origin-fixed-127',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: `app.use(cors({ origin: ${PAGE} }))` },
+    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET to @koa/cors given an origin string: its default methods show on preflights only; just the Vary-first order hints at it" },
   },
   {
     name: 'koa-origin-trailing-slash',
@@ -52,6 +55,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: `app.use(cors({ origin: ${PAGE}, credentials: true }))` },
+    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET to @koa/cors given an origin string: its default methods show on preflights only; just the Vary-first order hints at it" },
   },
   {
     name: 'koa-default-wildcard-credentials',
@@ -60,6 +64,7 @@ export const cases = [
     scenario: 'default-credentials',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: `app.use(cors({ origin: ${PAGE}, credentials: true }))` },
+    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET: @koa/cors' default methods show on preflights only; just Vary: Origin (sent even with '*') ahead of everything hints at it" },
   },
   {
     name: 'koa-credentials-missing',
@@ -68,6 +73,7 @@ export const cases = [
     scenario: 'no-credentials',
     calls: [{ ...JSON_PUT, credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: `app.use(cors({ origin: ${PAGE}, credentials: true }))` },
+    expected: { stack: 'koa', evidence: ["Access-Control-Allow-Methods: GET,HEAD,PUT,POST,DELETE,PATCH is @koa/cors' default allowMethods", "Vary: Origin ahead of every other header, as @koa/cors sets it"] },
   },
   {
     name: 'koa-methods-get-post',
@@ -76,6 +82,7 @@ export const cases = [
     scenario: 'methods-get-post',
     calls: [{ method: 'DELETE', path: '/api/items/1' }],
     fix: { scenario: 'fixed-methods', applied: "allowMethods: ['GET', 'POST', 'DELETE']" },
+    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "allowMethods was given, so @koa/cors' default list does not show; the 204 has only the Vary-first order" },
   },
   {
     name: 'koa-headers-content-type',
@@ -84,6 +91,7 @@ export const cases = [
     scenario: 'headers-content-type',
     calls: [{ ...JSON_PUT, headers: [['Content-Type', 'application/json'], ['Authorization', 'Bearer recorded-token']] }],
     fix: { scenario: 'fixed-headers', applied: "allowHeaders: ['Content-Type', 'Authorization']" },
+    expected: { stack: 'koa', evidence: ["Access-Control-Allow-Methods: GET,HEAD,PUT,POST,DELETE,PATCH is @koa/cors' default allowMethods", "Vary: Origin ahead of every other header, as @koa/cors sets it"] },
   },
   {
     name: 'koa-auth-before-cors',
@@ -92,6 +100,7 @@ export const cases = [
     scenario: 'auth-before-cors',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Api-Key', 'secret']] }],
     fix: { scenario: 'fixed-auth', applied: `app.use(cors({ origin: ${PAGE} })) before your authentication middleware` },
+    expected: { stack: 'koa', evidence: [], why: "the 401 is the app's own check, thrown before @koa/cors ran: text/plain with the thrown message, which any stack could send" },
   },
   {
     name: 'koa-router-cors',
@@ -100,6 +109,7 @@ export const cases = [
     scenario: 'router-cors',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed', applied: `app.use(cors({ origin: ${PAGE} })) ahead of app.use(router.routes())` },
+    expected: { stack: 'koa', evidence: ["an empty 200 with Allow: HEAD, GET, PUT, PATCH, DELETE (HEAD ahead of GET) is @koa/router's allowedMethods() answer to OPTIONS"] },
   },
   {
     name: 'koa-bodyparser-before-cors',
@@ -108,6 +118,7 @@ export const cases = [
     scenario: 'bodyparser-before-cors',
     calls: [{ ...JSON_PUT, body: "{name: 'renamed'}" }],
     fix: { scenario: 'fixed', applied: `app.use(cors({ origin: ${PAGE} })) before app.use(bodyParser())` },
+    expected: { stack: 'koa', evidence: ["Access-Control-Allow-Methods: GET,HEAD,PUT,POST,DELETE,PATCH is @koa/cors' default allowMethods (on the paired answer)", "400 body \"Bad Request\" (text/plain; charset=utf-8) is Koa's default error body"] },
   },
   {
     name: 'koa-redirect-before-cors',
@@ -116,5 +127,6 @@ export const cases = [
     scenario: 'redirect-before-cors',
     calls: [{ method: 'GET', path: '/api/items/', credentials: 'include' }],
     fix: { scenario: 'fixed-redirect', applied: `app.use(cors({ origin: ${PAGE}, credentials: true })) before the redirecting middleware` },
+    expected: { stack: 'koa', evidence: ["301 body \"Redirecting to /api/items.\" is Koa's ctx.redirect()"], why: "the redirect names Koa, but its target in the fixed run is a simple GET: @koa/cors' default methods show on preflights only" },
   },
 ];

@@ -28,6 +28,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
+    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-default-wildcard-credentials',
@@ -36,6 +37,7 @@ export const cases = [
     scenario: 'default-credentials',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: CORS_CREDENTIALS },
+    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-origin-trailing-slash',
@@ -44,6 +46,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
+    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-origin-127',
@@ -55,6 +58,7 @@ export const cases = [
       { ...JSON_PUT, credentials: 'include' },
     ],
     fix: { scenario: 'fixed-list', applied: "add 'http://localhost:5173' to the origin list of enableCors()" },
+    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-methods',
@@ -63,6 +67,7 @@ export const cases = [
     scenario: 'methods',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed-methods', applied: "methods: ['GET', 'POST', 'PUT']" },
+    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-headers',
@@ -71,6 +76,7 @@ export const cases = [
     scenario: 'headers',
     calls: [{ ...JSON_PUT, headers: [['Content-Type', 'application/json'], ['Authorization', 'Bearer recorded-token']] }],
     fix: { scenario: 'fixed-headers', applied: "allowedHeaders: ['Content-Type', 'Authorization']" },
+    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-enable-after-listen',
@@ -79,6 +85,7 @@ export const cases = [
     scenario: 'enable-after-listen',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed', applied: `call ${CORS} before app.listen()` },
+    expected: { stack: 'nestjs', evidence: ["404 {\"message\":\"Cannot OPTIONS /api/items/1\",\"error\":\"Not Found\",\"statusCode\":404} is NestJS's router finding no route (NotFoundException)", "X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-preflight-continue',
@@ -87,6 +94,7 @@ export const cases = [
     scenario: 'preflight-continue',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed', applied: 'remove preflightContinue: true' },
+    expected: { stack: 'nestjs', evidence: ["404 {\"message\":\"Cannot OPTIONS /api/items/1\",\"error\":\"Not Found\",\"statusCode\":404} is NestJS's router finding no route (NotFoundException)", "X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-auth-before-cors',
@@ -95,6 +103,7 @@ export const cases = [
     scenario: 'auth-before-cors',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Api-Key', 'secret']] }],
     fix: { scenario: 'fixed-auth', applied: FIRST },
+    expected: { stack: 'nestjs', evidence: ["401 {\"statusCode\":401,\"message\":\"missing or wrong X-Api-Key\"} has the {statusCode, message} shape NestJS's exception filter gives errors that are not HttpExceptions", "X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-bodyparser-before-cors',
@@ -103,6 +112,7 @@ export const cases = [
     scenario: 'bodyparser-before-cors',
     calls: [{ ...JSON_PUT, body: JSON.stringify({ name: 'renamed', notes: 'x'.repeat(2048) }) }],
     fix: { scenario: 'fixed-bodyparser', applied: FIRST },
+    expected: { stack: 'nestjs', evidence: ["413 {\"statusCode\":413,\"message\":\"request entity too large\"} is NestJS's exception filter passing on body-parser's error", "X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-route-header',
@@ -114,5 +124,6 @@ export const cases = [
       { method: 'GET', path: '/api/items/feed/public', credentials: 'include' },
     ],
     fix: { scenario: 'fixed-credentials', applied: "remove @Header('Access-Control-Allow-Origin', '*')" },
+    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
 ];
