@@ -74,7 +74,7 @@ export function send(request: RequestSnapshot, options: SendOptions): Promise<Se
       const response = { status: res.statusCode ?? 0, headers };
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       res.on('error', () => undefined);
-      if (response.status < 400 || request.method === 'HEAD') {
+      if ((response.status < 300 && request.method !== 'OPTIONS') || request.method === 'HEAD') {
         finish({ response, durationMs });
         req.destroy();
         return;

@@ -15,6 +15,8 @@ export interface Cause {
   readonly evidence: string[];
   /** Where a redirect pointed (redirect codes). */
   readonly location?: string;
+  /** The other cause the same answer fits equally well (the fix then covers both). */
+  readonly alternative?: DiagnosisCode;
 }
 
 const ACAO = 'access-control-allow-origin';
@@ -87,7 +89,7 @@ export function determineCause(input: DiagnosisInput): Cause {
       evidence.push(`Chrome hides this ${status} and its body from the page`);
       return { code: 'error-without-cors', evidence };
     }
-    if (stage === 'preflight') return unansweredPreflight(exchange, history, evidence);
+    if (stage === 'preflight') return unansweredPreflight(exchange, history, origin, evidence);
     // The actual request of a call whose preflight passed: this route's answer went around the CORS layer.
     if (input.preflight && input.preflight.verdict.verdict !== 'blocked') {
       evidence.push(`preflight${input.preflight.id ? ` #${input.preflight.id}` : ''} passed`);
@@ -104,8 +106,9 @@ export function determineCause(input: DiagnosisInput): Cause {
       return { code: 'origin-not-allowed', evidence };
     }
     const path = pathOf(exchange.request.url);
-    if (history.allowOrigins.length > 0 && history.pathsWithCors.includes(path)) {
-      evidence.push(bare, `earlier answers for ${path} allowed ${quoteList(history.allowOrigins)}`);
+    const others = history.allowOrigins.filter((o) => o !== origin);
+    if (others.length > 0 && !history.allowOrigins.includes(origin)) {
+      evidence.push(bare, `this server allowed ${quoteList(others)}${history.pathsWithCors.includes(path) ? ` on ${path}` : ''} before, never ${origin}`);
       return { code: 'origin-not-allowed', evidence };
     }
     if (history.answersWithCors > 0) {
@@ -138,7 +141,7 @@ function corsLayerCause(input: DiagnosisInput, primary: Finding, history: Server
       if (history.allowOrigins.length > 0) evidence.push(`it allowed ${quoteList(history.allowOrigins)} before`);
       return { code: 'origin-not-allowed', evidence };
     case 'WildcardOriginNotAllowed':
-      if (history.echoesOrigin) {
+      if (echoedElsewhere(history, exchange)) {
         evidence.push('Access-Control-Allow-Origin: * here', "other answers of this server echo the page's Origin");
         return { code: 'route-overrides', evidence };
       }
@@ -151,7 +154,7 @@ function corsLayerCause(input: DiagnosisInput, primary: Finding, history: Server
       evidence.push(`Access-Control-Allow-Origin '${acao}' is not an origin${malformation(acao ?? '', origin)}`);
       return { code: 'origin-malformed', evidence };
     case 'AllowOriginMismatch': {
-      if (history.echoesOrigin && acao === '*') {
+      if (acao === '*' && echoedElsewhere(history, exchange)) {
         evidence.push("other answers of this server echo the page's Origin");
         return { code: 'route-overrides', evidence };
       }
@@ -175,6 +178,7 @@ function corsLayerCause(input: DiagnosisInput, primary: Finding, history: Server
     }
     case 'InvalidStatus':
       evidence.push(`the preflight carries CORS headers (${describeCors(headers)}) but its status is ${status}`);
+      if (headerValues(headers, 'www-authenticate')[0] !== undefined) evidence.push(`WWW-Authenticate: ${headerValues(headers, 'www-authenticate')[0]}: authentication answered the preflight, which never carries credentials`);
       addBody(exchange, evidence);
       return { code: 'preflight-status', evidence };
     case 'MethodDisallowedByPreflightResponse':
@@ -196,21 +200,43 @@ function corsLayerCause(input: DiagnosisInput, primary: Finding, history: Server
 }
 
 /** A preflight with no CORS headers, not an auth or server error. */
-function unansweredPreflight(exchange: Observation, history: ServerHistory, evidence: string[]): Cause {
+function unansweredPreflight(exchange: Observation, history: ServerHistory, origin: string, evidence: string[]): Cause {
   const { status, headers } = exchange.response;
   const allow = headerValues(headers, 'allow')[0];
-  if (status === 404 || status === 405 || status === 501 || allow !== undefined) {
-    evidence.push(allow !== undefined ? `OPTIONS answered ${status} with Allow: ${allow} and no CORS headers: the framework's automatic OPTIONS answer` : `OPTIONS answered ${status} with no CORS headers`);
+  const path = pathOf(exchange.request.url);
+  if (status === 404 || status === 405 || status === 501) {
+    evidence.push(allow !== undefined ? `OPTIONS answered ${status} with Allow: ${allow} and no CORS headers` : `OPTIONS answered ${status} with no CORS headers`);
     addBody(exchange, evidence);
     return { code: 'preflight-unhandled', evidence };
   }
+  // The origin passed here before: what the CORS layer refused now is the method or the headers
+  // (rs/cors and rack-cors answer such a preflight with a bare 2xx: no Access-Control-*, no Allow).
+  const method = headerValues(exchange.request.headers, 'access-control-request-method')[0] ?? '';
+  const asked = headerValues(exchange.request.headers, 'access-control-request-headers')[0] ?? '';
+  const methodKnown = isSafelistedMethod(method) || history.allowMethods.includes(method);
+  const headersKnown = asked.split(',').every((h) => h.trim() === '' || history.allowHeaders.includes(h.trim().toLowerCase()));
+  if (history.allowOrigins.includes(origin) && allow === undefined && status >= 200 && status < 300 && !(methodKnown && headersKnown)) {
+    evidence.push(`the preflight answered ${status} with no Access-Control-Allow-Origin, yet this server allowed ${origin} before: the CORS layer refused what the preflight asked for`);
+    if (!methodKnown || asked === '') {
+      evidence.push(`Access-Control-Request-Method: ${method}${asked ? ` (or the headers it asks for: ${asked}; the answer does not say which)` : ''}`);
+      return asked ? { code: 'method-not-allowed', evidence, alternative: 'header-not-allowed' } : { code: 'method-not-allowed', evidence };
+    }
+    evidence.push(`Access-Control-Request-Headers: ${asked}${isSafelistedMethod(method) ? '' : ` (${method} was allowed before)`}`);
+    return { code: 'header-not-allowed', evidence };
+  }
   if (variesOnOrigin(headers)) {
     evidence.push(`the preflight answered ${status} with Vary: Origin and no Access-Control-Allow-Origin: a CORS layer read the Origin and did not allow it`);
+    if (allow !== undefined) evidence.push(`the router's own OPTIONS answer (Allow: ${allow}) went out without CORS headers`);
     return { code: 'origin-not-allowed', evidence };
   }
-  if (history.allowOrigins.length > 0) {
-    evidence.push(`the preflight answered ${status} with no CORS headers`, `this server allowed ${quoteList(history.allowOrigins)} before`);
+  const others = history.allowOrigins.filter((o) => o !== origin);
+  if (others.length > 0 && !history.allowOrigins.includes(origin)) {
+    evidence.push(`the preflight answered ${status} with no CORS headers${allow !== undefined ? ` (Allow: ${allow})` : ''}`, `this server allowed ${quoteList(others)}${history.pathsWithCors.includes(path) ? ` on ${path}` : ''} before, never ${origin}`);
     return { code: 'origin-not-allowed', evidence };
+  }
+  if (allow !== undefined) {
+    evidence.push(`OPTIONS answered ${status} with Allow: ${allow} and no CORS headers: the framework's automatic OPTIONS answer`);
+    return { code: 'preflight-unhandled', evidence };
   }
   if (history.answersWithCors > 0) {
     evidence.push(`the preflight answered ${status} with no CORS headers`, `other answers of this server carry CORS headers`);
@@ -219,6 +245,11 @@ function unansweredPreflight(exchange: Observation, history: ServerHistory, evid
   evidence.push(`the preflight answered ${status} with no CORS headers`);
   if (history.answers > 0) evidence.push(`none of the ${history.answers} earlier answers from this server carried a CORS header either`);
   return { code: 'no-cors', evidence };
+}
+
+const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
+function isSafelistedMethod(method: string): boolean {
+  return SAFELISTED_METHODS.has(method.toUpperCase());
 }
 
 function redirectCause(input: DiagnosisInput, location: string, cors: string[], evidence: string[]): Cause {
@@ -272,9 +303,18 @@ function addBody(exchange: Observation, evidence: string[]): void {
 
 /** The first meaningful line of a body, markup stripped, bounded. */
 export function firstLine(text: string): string {
-  const plain = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const plain = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
   const line = plain.split(/\r?\n/).map((l) => l.replace(/\s+/g, ' ').trim()).filter((l) => l !== '').join(' ');
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+/**
+ * The server echoes the Origin on another path: a `*` here is this route's own doing. (A library
+ * that echoes on the preflight and sends `*` on the call, as Starlette does, echoes on this path.)
+ */
+function echoedElsewhere(history: ServerHistory, exchange: Observation): boolean {
+  const path = pathOf(exchange.request.url);
+  return history.echoPaths.some((p) => p !== path);
 }
 
 function describeCors(headers: readonly HeaderLine[]): string {

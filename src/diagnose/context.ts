@@ -15,6 +15,8 @@ export function fixContext(input: DiagnosisInput, cause: Cause): FixContext {
   // about them; a failure that only a credentialed call would meet later does not make them so.
   const credentials =
     verdict.credentials === 'include' ||
+    input.usesCredentials === true ||
+    (verdict.credentials === 'unknown' && input.history?.allowsCredentials === true) ||
     verdict.primary?.onlyIf === 'credentials-include' ||
     ['WildcardOriginNotAllowed', 'PreflightWildcardOriginNotAllowed', 'InvalidAllowCredentials', 'PreflightInvalidAllowCredentials'].includes(verdict.primary?.code ?? '');
   // What Chrome parsed decides what is missing; the lists as sent are what the fix writer quotes.

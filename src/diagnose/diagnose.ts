@@ -9,7 +9,7 @@ import { fixContext } from './context.js';
 import { genericFix } from './generic.js';
 import { recogniseStack } from './recognise.js';
 import { STACK_BY_NAME } from './stacks/index.js';
-import type { Diagnosis, DiagnosisInput } from './types.js';
+import type { Diagnosis, DiagnosisCode, DiagnosisInput } from './types.js';
 
 export function diagnose(input: DiagnosisInput): Diagnosis | undefined {
   const { verdict } = input;
@@ -19,7 +19,11 @@ export function diagnose(input: DiagnosisInput): Diagnosis | undefined {
   const recognition = recogniseStack(input, cause.code);
   const context = fixContext(input, cause);
   const profile = recognition.stack ? STACK_BY_NAME.get(recognition.stack) : undefined;
-  const fix = profile?.fix(context) ?? genericFix(context);
+  const write = (code: DiagnosisCode): string => {
+    const forCode = { ...context, code };
+    return profile?.fix(forCode) ?? genericFix(forCode);
+  };
+  const fix = cause.alternative ? `${write(cause.code)} If ${context.method} is allowed already, the request headers are what was refused: ${write(cause.alternative)}` : write(cause.code);
   const prediction = cause.location ? predict(input, cause.location) : undefined;
   return {
     code: cause.code,

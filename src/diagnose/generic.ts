@@ -21,7 +21,7 @@ export function genericFix(ctx: FixContext): string {
     case 'credentials-not-allowed':
       return `Allow credentials in the CORS configuration.${then}`;
     case 'duplicate-layers':
-      return 'Add the CORS headers in one place only: remove them from the application or from the proxy (or second middleware) in front of it, so each header is sent once.';
+      return `Add the CORS headers in one place only: remove them from the application or from the proxy (or second middleware) in front of it, so each header is sent once.${then}`;
     case 'route-overrides':
       return `Remove the route's own Access-Control-Allow-Origin and let the CORS layer answer as it does elsewhere.${then}`;
     case 'auth-before-cors':

@@ -98,6 +98,12 @@ export interface ServerHistory {
   readonly pathsWithCors: readonly string[];
   /** Whether it ever echoed the request's Origin in Access-Control-Allow-Origin. */
   readonly echoesOrigin: boolean;
+  /** Paths (no query) on which it echoed the Origin (bounded). */
+  readonly echoPaths: readonly string[];
+  /** Methods it listed in Access-Control-Allow-Methods (bounded, as sent). */
+  readonly allowMethods: readonly string[];
+  /** Header names it listed in Access-Control-Allow-Headers (bounded, lower case). */
+  readonly allowHeaders: readonly string[];
   /** Whether it ever sent Access-Control-Allow-Credentials: true. */
   readonly allowsCredentials: boolean;
   /** Stack fingerprints seen on its earlier answers (`Server`, `X-Powered-By`, …), as header lines. */
@@ -110,6 +116,9 @@ export const EMPTY_HISTORY: ServerHistory = Object.freeze({
   allowOrigins: Object.freeze([]) as readonly string[],
   pathsWithCors: Object.freeze([]) as readonly string[],
   echoesOrigin: false,
+  echoPaths: Object.freeze([]) as readonly string[],
+  allowMethods: Object.freeze([]) as readonly string[],
+  allowHeaders: Object.freeze([]) as readonly string[],
   allowsCredentials: false,
   identity: Object.freeze([]) as readonly HeaderLine[],
 });
@@ -131,6 +140,8 @@ export interface DiagnosisInput {
   readonly frontedOrigins?: readonly string[];
   /** The stack the user declared (`--stack`): trusted over fingerprints. */
   readonly stack?: StackName;
+  /** The page is known to send credentials here (cookies seen on its earlier requests). */
+  readonly usesCredentials?: boolean;
 }
 
 /** A fingerprint that matched: the evidence string and how much it says on its own. */

@@ -34,10 +34,11 @@ const BODY_WAIT_MS = 1_000;
 
 /**
  * Whether the record reads the answer's body: an error answer (the one whose body Chrome hides
- * and people need: the 500's message, the 401's reason, a CORS library's refusal) that has one.
+ * and people need: the 500's message, the 401's reason, a CORS library's refusal), a redirect's
+ * or a refused preflight's (the framework that wrote them often says its name there).
  */
-function readsBody(method: string | undefined, status: number): boolean {
-  return method !== 'HEAD' && status >= 400;
+function readsBody(method: string | undefined, status: number, stage: string): boolean {
+  return method !== 'HEAD' && (status >= 300 || (stage === 'preflight' && status >= 200));
 }
 
 /**
@@ -232,7 +233,7 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     relay(proxyRes, res);
     if (!req.complete) proxyRes.once('end', () => dropUnsentBody(req, session?.upstream));
     if (!outcome) return;
-    if (outcome.pending && session && readsBody(req.method, status)) {
+    if (outcome.pending && session && readsBody(req.method, status, session.stage)) {
       // A refused answer's body is what Chrome hides: its first bytes go in the record, which is
       // written once they are in (the browser's stream does not wait for it).
       tapBody(proxyRes, BODY_EXCERPT_BYTES, BODY_WAIT_MS, (tapped) => {

@@ -174,6 +174,7 @@ function diagnosisInput(session: Session, verdict: Verdict, response: ResponseSn
     verdict,
     history: memory.history,
     frontedOrigins: [session.browserOrigin],
+    ...(session.origin && memory.credentialed.has(session.origin) ? { usesCredentials: true } : {}),
     ...(session.preflightSeen ? { preflight: session.preflightSeen } : {}),
     ...(session.redirectedBy ? { redirectedBy: session.redirectedBy } : {}),
     ...(options.stack ? { stack: options.stack } : {}),

@@ -5,9 +5,20 @@
  * contains what was applied to the real server, after which Chromium accepted the call.
  */
 import { describe, expect, it } from 'vitest';
+import type { DiagnosisCode } from '../../src/diagnose/types.js';
 import { chromeLineOf, loadServerFixtures, replayCalls, type ServerCase, type ServerFixture } from '../support/servers.js';
 
 const fixtures = loadServerFixtures();
+
+/** Cases whose blocked call corscope cannot know is credentialed (see below). */
+const QUIET: string[] = [];
+
+/**
+ * Answers that fit two causes equally: rs/cors refuses a preflight for its method or for its
+ * headers with the same bare 200, and this call asks for both (PUT and Authorization) with nothing
+ * earlier showing PUT allowed. corscope names the method, says so, and its fix covers both.
+ */
+const UNDECIDABLE: Record<string, DiagnosisCode> = { 'go-rs-headers-default': 'method-not-allowed' };
 const cases: [string, ServerFixture, ServerCase][] = fixtures.flatMap((f) => f.cases.map((c) => [c.name, f, c] as [string, ServerFixture, ServerCase]));
 
 describe('recorded servers', () => {
@@ -19,16 +30,36 @@ describe('recorded servers', () => {
     const { calls, origin } = await replayCalls(fixture, kase.calls);
     const last = calls.at(-1)!;
     const line = chromeLineOf(last.recorded, origin);
-    const blocked = last.records.find((r) => r.verdict === 'blocked' || r.diagnosis !== undefined);
     expect(line, 'Chromium printed a CORS line for the last call').toBeDefined();
-    expect(blocked?.chrome?.message).toBe(line);
+    // Chrome's line is about an answer corscope relayed, or (a redirect to an origin corscope does
+    // not front) about the next hop, which the diagnosis of the redirect predicts.
+    const blocked = last.records.find((r) => r.chrome?.message === line) ?? last.records.find((r) => r.diagnosis?.prediction);
+    expect(blocked, `a record with Chrome's line: ${line}`).toBeDefined();
+    if (blocked!.chrome?.message !== line) expect(blocked!.diagnosis!.prediction).toContain(line);
+    if (blocked!.verdict === 'conditional' && !blocked!.credentialsSign) {
+      // Chrome blocked a credentialed call whose preflight carries no sign of credentials, and the
+      // page showed none before: corscope keeps it a note (issue 15, quiet when it works).
+      expect(QUIET).toContain(kase.name);
+      expect(blocked!.diagnosis).toBeUndefined();
+      return;
+    }
     const expected = kase.expected ?? {};
-    expect(blocked?.diagnosis).toMatchObject({
-      code: expected.code ?? kase.intent,
-      stack: expected.stack === undefined ? fixture.stack : expected.stack,
-    });
-    if (kase.fix) expect(blocked!.diagnosis!.fix).toContain(kase.fix.applied);
+    const code = UNDECIDABLE[kase.name] ?? expected.code ?? kase.intent;
+    const stack = expected.stack === undefined ? fixture.stack : expected.stack;
+    expect(blocked!.diagnosis).toMatchObject({ code, stack });
     for (const evidence of expected.evidence ?? []) expect(blocked!.diagnosis!.evidence.join('\n')).toContain(evidence);
+    if (!kase.fix) return;
+    if (stack !== null) {
+      expect(blocked!.diagnosis!.fix).toContain(kase.fix.applied);
+      return;
+    }
+    // The wire does not name the stack: the fix is the generic one, and the stack's own fix (what
+    // was applied to the real server) is what the user gets by saying the stack (--stack).
+    expect(blocked!.diagnosis!.fix).toContain(blocked!.fix ?? '');
+    const told = await replayCalls(fixture, kase.calls, { stack: fixture.stack });
+    const again = told.calls.at(-1)!.records.find((r) => r.diagnosis);
+    expect(again!.diagnosis).toMatchObject({ code, stack: fixture.stack, evidence: expect.arrayContaining([`--stack ${fixture.stack}`]) });
+    expect(again!.diagnosis!.fix).toContain(kase.fix.applied);
   });
 
   it.each(cases.filter(([, , c]) => c.fix))('%s: with the fix applied, Chromium and corscope accept the call', async (_name, fixture, kase) => {

@@ -94,7 +94,8 @@ export const cases = [
     scenario: 'origin-3000',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'origin', applied: `await fastify.register(cors, { origin: ${PAGE} })` },
-    expected: { stack: 'fastify', evidence: [LOWER] },
+    // Lower-case names are all the answer shows, and hapi and Hono on Node write them too.
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'fastify-origin-csv',
@@ -103,7 +104,8 @@ export const cases = [
     scenario: 'origin-csv',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'origin-list', applied: "origin: ['http://localhost:5173', 'http://localhost:3000']" },
-    expected: { stack: 'fastify', evidence: [LOWER] },
+    // Lower-case names are all the answer shows, and hapi and Hono on Node write them too.
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'fastify-handler-headers',
@@ -130,7 +132,8 @@ export const cases = [
     scenario: 'no-credentials',
     calls: [{ method: 'GET', path: '/api/me', credentials: 'include' }],
     fix: { scenario: 'origin-credentials', applied: `await fastify.register(cors, { origin: ${PAGE}, credentials: true })` },
-    expected: { stack: 'fastify', evidence: [LOWER] },
+    // Lower-case names are all the answer shows, and hapi and Hono on Node write them too.
+    expected: { stack: null, evidence: [] },
   },
   {
     name: 'fastify-origin-127',
