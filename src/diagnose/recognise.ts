@@ -14,6 +14,12 @@ export interface Recognition {
 /** Servers that sit in front of an application; their own error pages are theirs. */
 const PROXIES: ReadonlySet<StackName> = new Set(['nginx', 'apache', 'caddy']);
 
+/**
+ * Frameworks built on another one: both name themselves on the same answer (every NestJS answer on
+ * platform-express says X-Powered-By: Express), and the one built on top is the one configured.
+ */
+const BUILT_ON: ReadonlyMap<StackName, readonly StackName[]> = new Map([['nestjs', ['express', 'fastify']]]);
+
 /** Causes an answer of the front server itself usually carries (its error page, its redirect). */
 const FRONT_CAUSES: ReadonlySet<DiagnosisCode> = new Set(['duplicate-layers', 'auth-before-cors', 'redirect-before-cors']);
 
@@ -38,7 +44,9 @@ export function recogniseStack(input: DiagnosisInput, code: DiagnosisCode, stack
     if (prints.length === 0) continue;
     scored.push({ profile, strong: prints.filter((p) => p.weight === 'strong'), weak: prints.filter((p) => p.weight === 'weak') });
   }
-  const strong = scored.filter((s) => s.strong.length > 0);
+  const named = scored.filter((s) => s.strong.length > 0);
+  const under = new Set(named.flatMap((s) => BUILT_ON.get(s.profile.name) ?? []));
+  const strong = named.filter((s) => !under.has(s.profile.name));
   let chosen = strong.length === 1 ? strong[0] : undefined;
   if (strong.length > 1) {
     // An application behind a proxy: both name themselves. The proxy made the answer when the

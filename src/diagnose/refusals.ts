@@ -24,9 +24,11 @@ export const REFUSALS: readonly Refusal[] = [
   { pattern: /CORS preflight request failed: origin '[^']*' is not allowed/, code: 'origin-not-allowed', library: 'aiohttp-cors', stack: 'aiohttp' },
   { pattern: /CORS preflight request failed: request method '[^']*' is not allowed/, code: 'method-not-allowed', library: 'aiohttp-cors', stack: 'aiohttp' },
   { pattern: /CORS preflight request failed: headers are not allowed/, code: 'header-not-allowed', library: 'aiohttp-cors', stack: 'aiohttp' },
-  // hapi's lib/cors.js answers Boom.notFound with these messages.
+  // hapi's lib/cors.js answers a refused preflight 200 with a JSON message and no CORS headers
+  // (recorded from hapi 21.4: test/fixtures/servers/hapi.json).
   { pattern: /CORS error: Origin not allowed/, code: 'origin-not-allowed', library: "hapi's route cors", stack: 'hapi' },
   { pattern: /CORS error: Some headers are not allowed/, code: 'header-not-allowed', library: "hapi's route cors", stack: 'hapi' },
+  { pattern: /CORS is disabled for this route/, code: 'route-excluded', library: "hapi's route cors", stack: 'hapi' },
   // Spring's DefaultCorsProcessor.rejectRequest: 403 "Invalid CORS request".
   { pattern: /^Invalid CORS request/, code: 'origin-not-allowed', library: "Spring's DefaultCorsProcessor", stack: 'spring' },
   // The origin callback of the cors package's README example: callback(new Error('Not allowed by CORS')),

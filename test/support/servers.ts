@@ -36,7 +36,16 @@ export interface ServerCase {
   readonly scenario: string;
   readonly calls: RecordedCall[];
   readonly fix?: { readonly scenario: string; readonly applied: string; readonly calls: RecordedCall[] };
-  readonly expected?: { readonly stack?: StackName | null; readonly evidence?: string[]; readonly code?: DiagnosisCode };
+  readonly expected?: {
+    /** The stack behind the answer (default: the fixture's) and its profile's fingerprints on it. */
+    readonly stack?: StackName | null;
+    readonly evidence?: string[];
+    /** What corscope can tell from the wire when it is not `stack`: null, or the stack it runs on. */
+    readonly recognised?: StackName | null;
+    readonly code?: DiagnosisCode;
+    /** Why the wire does not name the stack. */
+    readonly why?: string;
+  };
 }
 
 export interface ServerFixture {

@@ -28,7 +28,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
-    expected: { stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer"], why: "no cors anywhere: a route's 200 shows only hapi's lower-case cache-control: no-cache" },
+    expected: { recognised: null, stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer"], why: "no cors anywhere: a route's 200 shows only hapi's lower-case cache-control: no-cache" },
   },
   {
     name: 'hapi-cors-true-credentials',
@@ -58,7 +58,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
-    expected: { stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer", "vary: origin (lower case) is what hapi adds on routes with cors"], why: "a simple GET from a refused origin: hapi leaves out every CORS header, its default exposedHeaders too; only vary: origin and cache-control: no-cache remain" },
+    expected: { recognised: null, stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer", "vary: origin (lower case) is what hapi adds on routes with cors"], why: "a simple GET from a refused origin: hapi leaves out every CORS header, its default exposedHeaders too; only vary: origin and cache-control: no-cache remain" },
   },
   {
     name: 'hapi-default-headers',
@@ -85,7 +85,7 @@ export const cases = [
     scenario: 'onrequest-auth-per-route',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Api-Key', 'secret']] }],
     fix: { scenario: 'fixed-auth-per-route', applied: ON_PRE_AUTH },
-    expected: { stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer"], why: "the 401 is the app's own onRequest answer, and per-route cors adds nothing to it: only cache-control: no-cache is hapi's" },
+    expected: { recognised: null, stack: 'hapi', evidence: ["cache-control: no-cache (lower case) is hapi's default on every answer"], why: "the 401 is the app's own onRequest answer, and per-route cors adds nothing to it: only cache-control: no-cache is hapi's" },
   },
   {
     name: 'hapi-onrequest-auth-server-cors',

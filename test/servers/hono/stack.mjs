@@ -26,7 +26,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
-    expected: { stack: 'hono', evidence: [], why: "Hono sends no Server or X-Powered-By header and nothing here does CORS: c.json()'s 200 names no stack" },
+    expected: { recognised: null, stack: 'hono', evidence: [], why: "Hono sends no Server or X-Powered-By header and nothing here does CORS: c.json()'s 200 names no stack" },
   },
   {
     name: 'hono-basepath-double',
@@ -44,7 +44,7 @@ export const cases = [
     scenario: 'wildcard-credentials',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: CORS_CREDENTIALS },
-    expected: { stack: 'hono', evidence: ["header names in lower case and sorted (access-control-allow-credentials, access-control-allow-origin, content-type): a fetch Headers object, as Hono on @hono/node-server sends"], why: "a simple GET: hono/cors' default methods show on preflights only; lower-case sorted names only point to a fetch Headers object" },
+    expected: { recognised: null, stack: 'hono', evidence: ["header names in lower case and sorted (access-control-allow-credentials, access-control-allow-origin, content-type): a fetch Headers object, as Hono on @hono/node-server sends"], why: "a simple GET: hono/cors' default methods show on preflights only; lower-case sorted names only point to a fetch Headers object" },
   },
   {
     name: 'hono-origin-127',
@@ -65,7 +65,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
-    expected: { stack: 'hono', evidence: ["header names in lower case and sorted (content-type, vary): a fetch Headers object, as Hono on @hono/node-server sends"], why: "a simple GET, origin refused: hono/cors adds only vary: Origin; lower-case sorted names only point to a fetch Headers object" },
+    expected: { recognised: null, stack: 'hono', evidence: ["header names in lower case and sorted (content-type, vary): a fetch Headers object, as Hono on @hono/node-server sends"], why: "a simple GET, origin refused: hono/cors adds only vary: Origin; lower-case sorted names only point to a fetch Headers object" },
   },
   {
     name: 'hono-docs-methods',
@@ -74,7 +74,7 @@ export const cases = [
     scenario: 'docs-methods',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed-methods', applied: "allowMethods: ['POST', 'GET', 'OPTIONS', 'PUT']" },
-    expected: { stack: 'hono', evidence: ["a 204 preflight with vary: Origin, Access-Control-Request-Headers in lower case is hono/cors' answer", "header names in lower case and sorted (access-control-allow-headers, access-control-allow-methods, access-control-allow-origin, vary): a fetch Headers object, as Hono on @hono/node-server sends"], why: "allowMethods was given (the list of hono's docs example), so hono/cors' default list does not show" },
+    expected: { recognised: null, stack: 'hono', evidence: ["a 204 preflight with vary: Origin, Access-Control-Request-Headers in lower case is hono/cors' answer", "header names in lower case and sorted (access-control-allow-headers, access-control-allow-methods, access-control-allow-origin, vary): a fetch Headers object, as Hono on @hono/node-server sends"], why: "allowMethods was given (the list of hono's docs example), so hono/cors' default list does not show" },
   },
   {
     name: 'hono-docs-headers',

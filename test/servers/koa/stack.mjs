@@ -25,7 +25,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: `app.use(cors({ origin: ${PAGE} }))` },
-    expected: { stack: 'koa', evidence: [], why: "Koa sends no Server or X-Powered-By header and nothing here does CORS: a route's 200 JSON names no stack" },
+    expected: { recognised: null, stack: 'koa', evidence: [], why: "Koa sends no Server or X-Powered-By header and nothing here does CORS: a route's 200 JSON names no stack" },
   },
   {
     name: 'koa-origin-list-127',
@@ -46,7 +46,7 @@ export const cases = [
     scenario: 'origin-fixed-127',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: `app.use(cors({ origin: ${PAGE} }))` },
-    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET to @koa/cors given an origin string: its default methods show on preflights only; just the Vary-first order hints at it" },
+    expected: { recognised: null, stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET to @koa/cors given an origin string: its default methods show on preflights only; just the Vary-first order hints at it" },
   },
   {
     name: 'koa-origin-trailing-slash',
@@ -55,7 +55,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: `app.use(cors({ origin: ${PAGE}, credentials: true }))` },
-    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET to @koa/cors given an origin string: its default methods show on preflights only; just the Vary-first order hints at it" },
+    expected: { recognised: null, stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET to @koa/cors given an origin string: its default methods show on preflights only; just the Vary-first order hints at it" },
   },
   {
     name: 'koa-default-wildcard-credentials',
@@ -64,7 +64,7 @@ export const cases = [
     scenario: 'default-credentials',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: `app.use(cors({ origin: ${PAGE}, credentials: true }))` },
-    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET: @koa/cors' default methods show on preflights only; just Vary: Origin (sent even with '*') ahead of everything hints at it" },
+    expected: { recognised: null, stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "a simple GET: @koa/cors' default methods show on preflights only; just Vary: Origin (sent even with '*') ahead of everything hints at it" },
   },
   {
     name: 'koa-credentials-missing',
@@ -82,7 +82,7 @@ export const cases = [
     scenario: 'methods-get-post',
     calls: [{ method: 'DELETE', path: '/api/items/1' }],
     fix: { scenario: 'fixed-methods', applied: "allowMethods: ['GET', 'POST', 'DELETE']" },
-    expected: { stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "allowMethods was given, so @koa/cors' default list does not show; the 204 has only the Vary-first order" },
+    expected: { recognised: null, stack: 'koa', evidence: ["Vary: Origin ahead of every other header, as @koa/cors sets it"], why: "allowMethods was given, so @koa/cors' default list does not show; the 204 has only the Vary-first order" },
   },
   {
     name: 'koa-headers-content-type',
@@ -100,7 +100,7 @@ export const cases = [
     scenario: 'auth-before-cors',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Api-Key', 'secret']] }],
     fix: { scenario: 'fixed-auth', applied: `app.use(cors({ origin: ${PAGE} })) before your authentication middleware` },
-    expected: { stack: 'koa', evidence: [], why: "the 401 is the app's own check, thrown before @koa/cors ran: text/plain with the thrown message, which any stack could send" },
+    expected: { recognised: null, stack: 'koa', evidence: [], why: "the 401 is the app's own check, thrown before @koa/cors ran: text/plain with the thrown message, which any stack could send" },
   },
   {
     name: 'koa-router-cors',

@@ -28,7 +28,7 @@ export const cases = [
     scenario: 'no-cors',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
-    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-default-wildcard-credentials',
@@ -37,7 +37,7 @@ export const cases = [
     scenario: 'default-credentials',
     calls: [{ method: 'GET', path: '/api/items', credentials: 'include' }],
     fix: { scenario: 'fixed-credentials', applied: CORS_CREDENTIALS },
-    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-origin-trailing-slash',
@@ -46,7 +46,7 @@ export const cases = [
     scenario: 'origin-trailing-slash',
     calls: [{ method: 'GET', path: '/api/items' }],
     fix: { scenario: 'fixed', applied: CORS },
-    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-origin-127',
@@ -58,7 +58,7 @@ export const cases = [
       { ...JSON_PUT, credentials: 'include' },
     ],
     fix: { scenario: 'fixed-list', applied: "add 'http://localhost:5173' to the origin list of enableCors()" },
-    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-methods',
@@ -67,7 +67,7 @@ export const cases = [
     scenario: 'methods',
     calls: [JSON_PUT],
     fix: { scenario: 'fixed-methods', applied: "methods: ['GET', 'POST', 'PUT']" },
-    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-headers',
@@ -76,7 +76,7 @@ export const cases = [
     scenario: 'headers',
     calls: [{ ...JSON_PUT, headers: [['Content-Type', 'application/json'], ['Authorization', 'Bearer recorded-token']] }],
     fix: { scenario: 'fixed-headers', applied: "allowedHeaders: ['Content-Type', 'Authorization']" },
-    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)", "Access-Control-Allow-Methods GET,HEAD,PUT,PATCH,POST,DELETE is the cors package's default, which enableCors() uses"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-enable-after-listen',
@@ -103,7 +103,7 @@ export const cases = [
     scenario: 'auth-before-cors',
     calls: [{ method: 'GET', path: '/api/items', headers: [['X-Api-Key', 'secret']] }],
     fix: { scenario: 'fixed-auth', applied: FIRST },
-    expected: { stack: 'nestjs', evidence: ["401 {\"statusCode\":401,\"message\":\"missing or wrong X-Api-Key\"} has the {statusCode, message} shape NestJS's exception filter gives errors that are not HttpExceptions", "X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["401 {\"statusCode\":401,\"message\":\"missing or wrong X-Api-Key\"} has the {statusCode, message} shape NestJS's exception filter gives errors that are not HttpExceptions", "X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
   {
     name: 'nestjs-bodyparser-before-cors',
@@ -124,6 +124,6 @@ export const cases = [
       { method: 'GET', path: '/api/items/feed/public', credentials: 'include' },
     ],
     fix: { scenario: 'fixed-credentials', applied: "remove @Header('Access-Control-Allow-Origin', '*')" },
-    expected: { stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
+    expected: { recognised: 'express', stack: 'nestjs', evidence: ["X-Powered-By: Express is consistent with NestJS's default platform (Express)"], why: "NestJS on Express sends Express's marks (X-Powered-By: Express, the cors package's defaults), which name Express; only Nest's own error bodies name Nest, and this answer is a route's or a middleware's" },
   },
 ];
