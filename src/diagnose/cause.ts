@@ -96,7 +96,12 @@ export function determineCause(input: DiagnosisInput): Cause {
       evidence.push(`${what} (status ${status}) carries no CORS headers`);
       return { code: 'route-excluded', evidence };
     }
-    if (input.redirectedBy && corsHeaderNames(input.redirectedBy.response.headers).length > 0) {
+    const redirectedBy = input.redirectedBy;
+    if (redirectedBy && urlOrigin(redirectedBy.request.url) !== urlOrigin(exchange.request.url) && LOGIN_PATH.test(pathOf(exchange.request.url) + '/')) {
+      evidence.push(`${redirectedBy.request.url} redirected the call (${redirectedBy.response.status}) to this sign-in page on another origin`, `${bare} here`);
+      return { code: 'redirect-to-login', evidence };
+    }
+    if (redirectedBy && corsHeaderNames(redirectedBy.response.headers).length > 0) {
       evidence.push(`the redirect from ${input.redirectedBy.request.url} carried CORS headers`);
       evidence.push(`its target answered ${status} with none`);
       return { code: 'redirect-target-no-cors', evidence };

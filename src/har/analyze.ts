@@ -7,6 +7,7 @@ import { classifyRequest, headerValues, judge, redirectLocation, redirectTaints,
 import type { CredentialsKnowledge, ExchangeContext, Initiator, RequestSnapshot, Wording } from '../cors/types.js';
 import { buildRecord, type ExchangeRecord } from '../log/record.js';
 import { diagnose, observe } from '../diagnose/index.js';
+import { BODY_EXCERPT_BYTES, bodyExcerpt } from '../log/body.js';
 import type { Observation, ServerHistory, StackName } from '../diagnose/types.js';
 import type { Verdict } from '../cors/types.js';
 import type { HarEntry } from './validate.js';
@@ -124,12 +125,13 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
       logSecrets: options.logSecrets ?? false,
     });
     records.push({ record, time: entry.started, entry: i });
-    const observation: Observation = { stage, request, response: { status: entry.response.status, headers: entry.response.headers } };
+    const observation = observationOf(entry, stage, request, options);
     const server = urlOrigin(request.url) ?? request.url;
     const history = histories.get(server);
     const pairedPreflight = stage === 'request' ? (booked?.preflight ?? preflights.get(key(origin, request.url, request.method))) : undefined;
     const seen = pairedPreflight ? preflightSeen.get(pairedPreflight.id) : undefined;
     if (verdict.verdict === 'blocked' || verdict.verdict === 'conditional') {
+      if (observation.body) record.body = observation.body;
       const diagnosis = diagnose({
         exchange: observation,
         verdict,
@@ -166,6 +168,19 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
     if (verdict.verdict !== 'blocked') follow(entry, chain, origin, pending);
   });
   return { records, requests: entries.length, crossOrigin, unanswered };
+}
+
+/**
+ * The entry as the diagnosis reads it. Devtools stores the body already decoded, so the excerpt
+ * is made as if it came without its Content-Encoding.
+ */
+function observationOf(entry: HarEntry, stage: 'preflight' | 'request', request: RequestSnapshot, options: HarOptions): Observation {
+  const response = { status: entry.response.status, headers: entry.response.headers };
+  const content = entry.response.content;
+  if (!content) return { stage, request, response };
+  const headers = response.headers.filter(([name]) => name.toLowerCase() !== 'content-encoding');
+  const body = bodyExcerpt({ bytes: content.bytes.subarray(0, BODY_EXCERPT_BYTES), seen: content.size, truncated: content.size > BODY_EXCERPT_BYTES, responseHeaders: headers, requestHeaders: request.headers, logSecrets: options.logSecrets ?? false });
+  return { stage, request, response, body };
 }
 
 /** Devtools records a request that got no response with status 0, Playwright with -1. */

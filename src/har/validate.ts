@@ -24,6 +24,11 @@ export interface HarEntry {
     readonly redirectURL: string;
     /** Why there is no response (`net::ERR_FAILED`), from devtools' `_error` or Playwright's `_failureText`. */
     readonly error: string | undefined;
+    /**
+     * The first bytes of the body devtools kept (`content.text`, already decoded; base64 when
+     * `content.encoding` says so), bounded: the diagnosis reads what Chrome hid from the page.
+     */
+    readonly content?: { readonly bytes: Buffer; readonly size: number };
   };
   /** Chrome's `_resourceType` (`fetch`, `xhr`, `preflight`, `document`, …) when present. */
   readonly resourceType: string | undefined;
@@ -117,9 +122,24 @@ function entry(v: Json, index: number): HarEntry {
       headers: headers(field(res, 'headers', `${place}.response`), `${place}.response.headers`),
       redirectURL: res.redirectURL === undefined ? '' : string(res.redirectURL, `${place}.response.redirectURL`),
       error: [res._error, res._failureText, e._error].find((v): v is string => typeof v === 'string' && v !== ''),
+      ...contentOf(res.content),
     },
     resourceType: typeof e._resourceType === 'string' ? e._resourceType : undefined,
   };
+}
+
+/** Bytes of a body kept from the file (the record shows at most its excerpt's bound). */
+const CONTENT_BYTES = 4096;
+
+/** `content.text` is optional and informative: a missing or odd one is no error, just no body. */
+function contentOf(content: Json | undefined): { content?: { bytes: Buffer; size: number } } {
+  if (content === null || typeof content !== 'object' || Array.isArray(content)) return {};
+  const { text, encoding, size } = content as Record<string, Json>;
+  if (typeof text !== 'string' || text === '') return {};
+  const base64 = encoding === 'base64';
+  const bytes = base64 ? Buffer.from(text.slice(0, Math.ceil((CONTENT_BYTES * 4) / 3) + 4), 'base64') : Buffer.from(text.slice(0, CONTENT_BYTES), 'utf8');
+  const whole = typeof size === 'number' && size >= 0 ? size : base64 ? Math.floor((text.length * 3) / 4) : Buffer.byteLength(text);
+  return { content: { bytes: bytes.subarray(0, CONTENT_BYTES), size: whole } };
 }
 
 /** The entries of a parsed HAR, or the first place where it is not one. */

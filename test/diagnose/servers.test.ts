@@ -5,20 +5,13 @@
  * contains what was applied to the real server, after which Chromium accepted the call.
  */
 import { describe, expect, it } from 'vitest';
-import type { DiagnosisCode } from '../../src/diagnose/types.js';
-import { chromeLineOf, loadServerFixtures, replayCalls, type ServerCase, type ServerFixture } from '../support/servers.js';
+import { chromeLineOf, loadServerFixtures, replayCalls, UNDECIDABLE, type ServerCase, type ServerFixture } from '../support/servers.js';
 
 const fixtures = loadServerFixtures();
 
 /** Cases whose blocked call corscope cannot know is credentialed (see below). */
 const QUIET: string[] = ['koa-credentials-missing'];
 
-/**
- * Answers that fit two causes equally: rs/cors refuses a preflight for its method or for its
- * headers with the same bare 200, and this call asks for both (PUT and Authorization) with nothing
- * earlier showing PUT allowed. corscope names the method, says so, and its fix covers both.
- */
-const UNDECIDABLE: Record<string, DiagnosisCode> = { 'go-rs-headers-default': 'method-not-allowed' };
 const cases: [string, ServerFixture, ServerCase][] = fixtures.flatMap((f) => f.cases.map((c) => [c.name, f, c] as [string, ServerFixture, ServerCase]));
 
 describe('recorded servers', () => {

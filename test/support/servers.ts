@@ -57,6 +57,13 @@ export interface ServerFixture {
   readonly file: string;
 }
 
+/**
+ * Answers that fit two causes equally: rs/cors refuses a preflight for its method or for its
+ * headers with the same bare 200, and this call asks for both (PUT and Authorization) with nothing
+ * earlier showing PUT allowed. corscope names the method, says so, and its fix covers both.
+ */
+export const UNDECIDABLE: Record<string, DiagnosisCode> = { 'go-rs-headers-default': 'method-not-allowed' };
+
 const DIR = path.resolve(import.meta.dirname, '../fixtures/servers');
 
 export function loadServerFixtures(): ServerFixture[] {
