@@ -1,6 +1,7 @@
 /** Every stack corscope recognises, one file each: adding a stack is adding a file and a line here. */
 import { aiohttp } from './aiohttp.js';
 import { apache } from './apache.js';
+import { aspnetcore } from './aspnetcore.js';
 import { caddy } from './caddy.js';
 import { django } from './django.js';
 import { express } from './express.js';
@@ -14,8 +15,9 @@ import { koa } from './koa.js';
 import { nestjs } from './nestjs.js';
 import { nginx } from './nginx.js';
 import { rack } from './rack.js';
+import { spring } from './spring.js';
 import type { StackName, StackProfile } from '../types.js';
 
-export const STACKS: readonly StackProfile[] = [aiohttp, apache, caddy, django, express, fastapi, fastify, flask, go, hapi, hono, koa, nestjs, nginx, rack];
+export const STACKS: readonly StackProfile[] = [aiohttp, apache, aspnetcore, caddy, django, express, fastapi, fastify, flask, go, hapi, hono, koa, nestjs, nginx, rack, spring];
 
 export const STACK_BY_NAME: ReadonlyMap<StackName, StackProfile> = new Map(STACKS.map((s) => [s.name, s]));
