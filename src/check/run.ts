@@ -90,7 +90,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const server = urlOrigin(observation.request.url) ?? observation.request.url;
     const history = histories.get(server);
     if (verdict.verdict === 'blocked' || verdict.verdict === 'conditional') {
-      if (observation.body) record.body = observation.body;
+      if (observation.body && observation.body.bytes > 0) record.body = observation.body;
       const diagnosis = diagnose({ exchange: observation, verdict, ...related, ...(history ? { history } : {}), ...(options.stack ? { stack: options.stack } : {}) });
       if (diagnosis) record.diagnosis = diagnosis;
     }

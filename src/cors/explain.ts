@@ -62,7 +62,7 @@ export function explain(failure: Failure, facts: ExchangeFacts, include: boolean
         header: ACAO,
         value: null,
         rule: `Every cross-origin response must carry ${ACAO} matching the page's origin.`,
-        cause: `${capitalize(where)} has no ${ACAO} header${facts.stage === 'preflight' && (facts.status < 200 || facts.status > 299) ? `; it is also not a 2xx, so the server probably does not handle OPTIONS for this path at all` : ''}.`,
+        cause: `${capitalize(where)} has no ${ACAO} header${facts.stage === 'preflight' && (facts.status < 200 || facts.status > 299) ? `; its status is not a 2xx either (the diagnosis says which layer answered)` : ''}.`,
         fix: `Send ${originLines(facts, include)}${facts.stage === 'preflight' ? ' on the OPTIONS response, with a 2xx status' : ''}.`,
       };
     case 'MultipleAllowOriginValues':

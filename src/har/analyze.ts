@@ -131,7 +131,7 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
     const pairedPreflight = stage === 'request' ? (booked?.preflight ?? preflights.get(key(origin, request.url, request.method))) : undefined;
     const seen = pairedPreflight ? preflightSeen.get(pairedPreflight.id) : undefined;
     if (verdict.verdict === 'blocked' || verdict.verdict === 'conditional') {
-      if (observation.body) record.body = observation.body;
+      if (observation.body && observation.body.bytes > 0) record.body = observation.body;
       const diagnosis = diagnose({
         exchange: observation,
         verdict,

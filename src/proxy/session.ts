@@ -188,7 +188,7 @@ export type Published = Pick<Outcome, 'record'> & Partial<Pick<Outcome, 'judgmen
 export function settle(outcome: Pick<Outcome, 'record' | 'pending'>, body?: BodyExcerpt): void {
   const { pending, record } = outcome;
   if (!pending) return;
-  if (body) record.body = body;
+  if (body && body.bytes > 0) record.body = body;
   const diagnosis = diagnose(body ? { ...pending, exchange: { ...pending.exchange, body } } : pending);
   if (diagnosis) record.diagnosis = diagnosis;
 }
