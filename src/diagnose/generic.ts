@@ -21,7 +21,7 @@ export function genericFix(ctx: FixContext): string {
     case 'credentials-not-allowed':
       return `Allow credentials in the CORS configuration.${then}`;
     case 'duplicate-layers':
-      return `Add the CORS headers in one place only: remove them from the application or from the proxy (or second middleware) in front of it, so each header is sent once.${then}`;
+      return `Keep one layer that adds the CORS headers: remove them from the application (its CORS middleware or a route) or from the proxy in front of it.${then}`;
     case 'route-overrides':
       return `Remove the route's own Access-Control-Allow-Origin and let the CORS layer answer as it does elsewhere.${then}`;
     case 'auth-before-cors':
@@ -31,7 +31,7 @@ export function genericFix(ctx: FixContext): string {
     case 'error-without-cors':
       return `Send the CORS headers on error answers too (the error handler runs outside the CORS layer), so the page sees the real ${ctx.status} and its body; then fix the error itself.${then}`;
     case 'route-excluded':
-      return `Apply the CORS layer to ${ctx.path} as well: its preflight passed, but the response itself lacks the headers.${then}`;
+      return `Apply the CORS layer to ${ctx.path} as well: other answers of this server carry the CORS headers, this one does not.${then}`;
     case 'method-not-allowed':
       return `Add ${(ctx.missingMethods.length ? ctx.missingMethods : [ctx.method]).join(', ')} to the allowed methods.${then}`;
     case 'header-not-allowed':
@@ -45,6 +45,6 @@ export function genericFix(ctx: FixContext): string {
     case 'redirect-to-login':
       return 'Answer an unauthenticated API call with 401 (and the CORS headers) instead of redirecting it to the sign-in page, and let the page send the user there.';
     case 'preflight-status':
-      return `Answer the preflight with 200 or 204: the CORS headers are right but the status is ${ctx.status}.${then}`;
+      return `Answer OPTIONS ${ctx.path} with 204 (or 200), before any authentication or routing check that refuses it: its CORS headers are there, its status (${ctx.status}) is what Chrome refuses.`;
   }
 }

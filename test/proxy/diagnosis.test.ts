@@ -134,7 +134,7 @@ describe('pairing and --stack', () => {
       code: 'route-excluded',
       stack: null,
       evidence: ['preflight #1 passed', 'the response (status 200) carries no CORS headers'],
-      fix: `Apply the CORS layer to /upload as well: its preflight passed, but the response itself lacks the headers. Send Access-Control-Allow-Origin: ${PAGE} and Vary: Origin.`,
+      fix: `Apply the CORS layer to /upload as well: other answers of this server carry the CORS headers, this one does not. Send Access-Control-Allow-Origin: ${PAGE} and Vary: Origin.`,
     });
   });
 
