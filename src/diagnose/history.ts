@@ -1,6 +1,7 @@
 /**
  * What one server did before, folded answer by answer into a small summary (pure: the caller keeps
- * it, per target origin). Every list is bounded, so a long session cannot grow it.
+ * it, per target origin). Every list is bounded (the first ones seen are kept), and once the counts
+ * stop the same object comes back, so a long session neither grows it nor copies it.
  */
 import { firstHeaderValue } from '../cors/index.js';
 import type { HeaderLine } from '../cors/types.js';
@@ -11,8 +12,8 @@ const MAX_ORIGINS = 8;
 const MAX_PATHS = 16;
 const MAX_IDENTITY = 6;
 const MAX_LIST = 24;
-/** Counts stop here: "many" is all the diagnosis needs. */
-const MAX_COUNT = 1_000_000;
+/** Counts stop here: "many" is all the diagnosis needs, and a history that stops changing is not copied. */
+const MAX_COUNT = 1_000;
 
 /** Headers that say which software answered. */
 const IDENTITY = new Set(['server', 'x-powered-by', 'via', 'x-aspnet-version', 'x-aspnetmvc-version', 'x-runtime']);
@@ -27,49 +28,50 @@ export function observe(history: ServerHistory = EMPTY_HISTORY, observation: Obs
   const withCors = corsHeaderNames(headers).length > 0;
   const allowOrigin = firstHeaderValue(headers, 'access-control-allow-origin');
   const requestOrigin = firstHeaderValue(observation.request.headers, 'origin');
-  const identity = mergeIdentity(history.identity, identityLines(headers));
-  const path = pathOf(observation.request.url);
-  const allowOrigins = allowOrigin !== undefined && !history.allowOrigins.includes(allowOrigin) ? bounded([...history.allowOrigins, allowOrigin], MAX_ORIGINS) : history.allowOrigins;
   const echoed = allowOrigin !== undefined && allowOrigin !== '*' && allowOrigin === requestOrigin;
-  const echoPaths = echoed && !history.echoPaths.includes(path) ? bounded([...history.echoPaths, path], MAX_PATHS) : history.echoPaths;
-  const methods = withCors ? firstHeaderValue(headers, 'access-control-allow-methods') : undefined;
-  const allowMethods = methods === undefined ? history.allowMethods : learnList(history.allowMethods, methods, false);
-  const names = withCors ? firstHeaderValue(headers, 'access-control-allow-headers') : undefined;
-  const allowHeaders = names === undefined ? history.allowHeaders : learnList(history.allowHeaders, names, true);
-  const pathsWithCors = withCors && !history.pathsWithCors.includes(path) ? bounded([...history.pathsWithCors, path], MAX_PATHS) : history.pathsWithCors;
-  return {
+  // Lists keep what they saw first and stop growing when full: a page that asks for a new URL each
+  // time costs no copy per answer, and any few paths are enough evidence.
+  const path = withCors || echoed ? pathOf(observation.request.url) : '';
+  const next: ServerHistory = {
     answers: Math.min(history.answers + 1, MAX_COUNT),
     answersWithCors: Math.min(history.answersWithCors + (withCors ? 1 : 0), MAX_COUNT),
-    allowOrigins,
-    pathsWithCors,
+    allowOrigins: allowOrigin === undefined ? history.allowOrigins : add(history.allowOrigins, allowOrigin, MAX_ORIGINS),
+    pathsWithCors: withCors ? add(history.pathsWithCors, path, MAX_PATHS) : history.pathsWithCors,
     echoesOrigin: history.echoesOrigin || echoed,
-    echoPaths,
-    allowMethods,
-    allowHeaders,
-    allowsCredentials: history.allowsCredentials || firstHeaderValue(headers, 'access-control-allow-credentials') === 'true',
-    identity,
+    echoPaths: echoed ? add(history.echoPaths, path, MAX_PATHS) : history.echoPaths,
+    allowMethods: withCors ? learnList(history.allowMethods, firstHeaderValue(headers, 'access-control-allow-methods'), false) : history.allowMethods,
+    allowHeaders: withCors ? learnList(history.allowHeaders, firstHeaderValue(headers, 'access-control-allow-headers'), true) : history.allowHeaders,
+    allowsCredentials: history.allowsCredentials || (withCors && firstHeaderValue(headers, 'access-control-allow-credentials') === 'true'),
+    identity: history.identity.length >= MAX_IDENTITY ? history.identity : mergeIdentity(history.identity, identityLines(headers)),
   };
+  return unchanged(history, next) ? history : next;
+}
+
+/** Nothing new was learned (the counts have stopped): the same object, so nothing is kept twice. */
+function unchanged(a: ServerHistory, b: ServerHistory): boolean {
+  for (const key of Object.keys(a) as (keyof ServerHistory)[]) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+function add(list: readonly string[], item: string, max: number): readonly string[] {
+  return list.length >= max || list.includes(item) ? list : [...list, item];
 }
 
 /** A list header's items added to what is known (methods keep their case; header names do not). */
-function learnList(known: readonly string[], value: string, lower: boolean): readonly string[] {
+function learnList(known: readonly string[], value: string | undefined, lower: boolean): readonly string[] {
+  if (value === undefined || known.length >= MAX_LIST) return known;
   let learned: string[] | undefined;
   for (const item of value.split(',')) {
     const method = lower ? item.trim().toLowerCase() : item.trim();
     if (method === '' || known.includes(method) || learned?.includes(method)) continue;
     (learned ??= [...known]).push(method);
   }
-  return learned ? bounded(learned, MAX_LIST) : known;
+  return learned ? learned.slice(0, MAX_LIST) : known;
 }
 
 function mergeIdentity(known: readonly HeaderLine[], lines: readonly HeaderLine[]): readonly HeaderLine[] {
   if (lines.length === 0) return known;
   const merged = [...known];
   for (const line of lines) if (!merged.some(([n, v]) => n.toLowerCase() === line[0].toLowerCase() && v === line[1])) merged.push(line);
-  return merged.length === known.length ? known : bounded(merged, MAX_IDENTITY);
-}
-
-/** The newest `max` items. */
-function bounded<T>(items: T[], max: number): T[] {
-  return items.length > max ? items.slice(items.length - max) : items;
+  return merged.length === known.length ? known : merged.slice(0, MAX_IDENTITY);
 }

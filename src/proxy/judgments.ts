@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
 import type { JudgedFields } from '../log/record.js';
+import type { Diagnosis } from '../diagnose/types.js';
 
 export interface Judgment {
   readonly verdict: Verdict;
@@ -25,6 +26,8 @@ export interface Judgment {
   log?: Logger;
   /** `headers` as `res.writeHead` takes them, hop-by-hop lines dropped; made on first use. */
   wire?: readonly string[];
+  /** The diagnosis of this exchange when no body went into it, made once (a polled failing call). */
+  diagnosis?: Diagnosis;
 }
 
 /** Entries kept; a key longer than this (huge cookies, hundreds of headers) is judged every time. */

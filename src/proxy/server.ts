@@ -38,7 +38,8 @@ const BODY_WAIT_MS = 1_000;
  * or a refused preflight's (the framework that wrote them often says its name there).
  */
 function readsBody(method: string | undefined, status: number, stage: string): boolean {
-  return method !== 'HEAD' && (status >= 300 || (stage === 'preflight' && status >= 200));
+  if (method === 'HEAD' || status === 204 || status === 304) return false;
+  return status >= 300 || (stage === 'preflight' && status >= 200);
 }
 
 /**

@@ -185,11 +185,13 @@ function diagnosisInput(session: Session, verdict: Verdict, response: ResponseSn
 export type Published = Pick<Outcome, 'record'> & Partial<Pick<Outcome, 'judgment' | 'pending'>>;
 
 /** Runs the pending diagnosis, with the body's first bytes when they were read. */
-export function settle(outcome: Pick<Outcome, 'record' | 'pending'>, body?: BodyExcerpt): void {
-  const { pending, record } = outcome;
+export function settle(outcome: Published, body?: BodyExcerpt): void {
+  const { pending, record, judgment } = outcome;
   if (!pending) return;
-  if (body && body.bytes > 0) record.body = body;
-  const diagnosis = diagnose(body ? { ...pending, exchange: { ...pending.exchange, body } } : pending);
+  const read = body !== undefined && body.bytes > 0;
+  if (read) record.body = body;
+  // The same exchange again, with no body to read: its diagnosis is the one made the first time.
+  const diagnosis = read ? diagnose({ ...pending, exchange: { ...pending.exchange, body } }) : judgment ? (judgment.diagnosis ??= diagnose(pending)) : diagnose(pending);
   if (diagnosis) record.diagnosis = diagnosis;
 }
 
