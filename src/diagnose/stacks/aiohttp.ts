@@ -4,12 +4,7 @@
  * resource_options.py and cors_config.py, and checked against test/fixtures/servers/aiohttp.json.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { answerAndPaired, dqList, everyLine, fingerprintCollector, headerName, headerValues, neededHeaders, neededMethods, pyList, unique } from './common.js';
 
 // aiohttp's default SERVER_SOFTWARE: "Python/{major}.{minor} aiohttp/{version}".
 const SERVER = /^Python\/\d+\.\d+ aiohttp\/\d[\w.]*$/;
@@ -21,16 +16,13 @@ const EXCEPTION_TEXT = /^(4\d\d|5\d\d): [A-Z][A-Za-z -]+$/;
 const ERROR_500 = '500 Internal Server Error\n\nServer got itself in trouble';
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
-  for (const [name, value] of [...e.headers, ...e.related.flatMap((r) => r.headers), ...e.identity]) {
+  const { found, add } = fingerprintCollector();
+  for (const [name, value] of everyLine(e)) {
     if (name.toLowerCase() === 'server' && SERVER.test(value.trim())) add(`${name}: ${value}`, 'strong');
   }
-  for (const headers of [e.headers, ...e.related.map((r) => r.headers)]) {
+  for (const headers of answerAndPaired(e)) {
     // aiohttp-cors upper-cases the requested names and joins them with "," (no space), never the page's case.
-    for (const v of values(headers, 'access-control-allow-headers')) {
+    for (const v of headerValues(headers, 'access-control-allow-headers')) {
       if (/^[A-Z0-9-]+(,[A-Z0-9-]+)*$/.test(v) && /[A-Z]/.test(v)) add(`Access-Control-Allow-Headers ${v}: the requested names upper-cased, as aiohttp-cors echoes them`, 'strong');
     }
   }
@@ -39,8 +31,8 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
   if (text === ERROR_500) add('500 "500 Internal Server Error\\n\\nServer got itself in trouble" is aiohttp\'s own error answer', 'strong');
   else if (EXCEPTION_TEXT.test(text.trim()) && text.trim().startsWith(`${e.status}:`)) add(`${e.status} "${text.trim()}" is aiohttp's HTTPException text`, 'weak');
   if (e.stage === 'preflight' && e.status === 200) {
-    const methods = values(e.headers, 'access-control-allow-methods');
-    if (methods.length === 1 && /^[A-Z]+$/.test(methods[0] ?? '') && values(e.headers, 'vary').length === 0) {
+    const methods = headerValues(e.headers, 'access-control-allow-methods');
+    if (methods.length === 1 && /^[A-Z]+$/.test(methods[0] ?? '') && headerValues(e.headers, 'vary').length === 0) {
       add(`Access-Control-Allow-Methods ${methods[0] ?? ''} names only the requested method and no Vary, as aiohttp-cors answers`, 'weak');
     }
   }
@@ -49,20 +41,8 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
 // ---- fixes -------------------------------------------------------------------------------------
 
-/** Header names as people write them: `content-type` -> `Content-Type`, a name sent with capitals kept. */
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
-
 /** A Python tuple literal: ("A",) for one item. */
-const pyTuple = (items: readonly string[]) => (items.length === 1 ? `("${items[0] ?? ''}",)` : `(${items.map((i) => `"${i}"`).join(', ')})`);
-const pyList = (items: readonly string[]) => `[${items.map((i) => `"${i}"`).join(', ')}]`;
+const pyTuple = (items: readonly string[]) => (items.length === 1 ? `("${items[0] ?? ''}",)` : `(${dqList(items)})`);
 
 interface Extra {
   readonly credentials?: boolean;
@@ -98,11 +78,11 @@ function fix(ctx: FixContext): string | undefined {
     case 'credentials-not-allowed':
       return `aiohttp-cors' allow_credentials defaults to False: ${entry(ctx, { credentials: true })}`;
     case 'header-not-allowed': {
-      const names = unique(ctx.missingHeaders.length > 0 ? ctx.missingHeaders : ctx.requestHeaders).map(headerName);
+      const names = unique(neededHeaders(ctx)).map(headerName);
       return `aiohttp-cors' allow_headers defaults to () (not even Content-Type; it refuses with 403 "headers are not allowed"): allow_headers=${pyTuple(names)} in the ResourceOptions (or allow_headers="*")`;
     }
     case 'method-not-allowed': {
-      const methods = ctx.missingMethods.length > 0 ? ctx.missingMethods : [ctx.method];
+      const methods = neededMethods(ctx);
       return `aiohttp-cors allows, by default (allow_methods=None), only the methods of routes passed to cors.add(): cors.add() the ${methods.join(', ')} route too, or allow_methods=${pyList(methods)} in the ResourceOptions`;
     }
     case 'preflight-unhandled':

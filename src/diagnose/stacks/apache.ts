@@ -7,12 +7,7 @@
  * which does not replace a header already in the first (a proxied app's own).
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { authRefusedPreflight, escapeRegex, fingerprintCollector, joinLists, markHeader, needsPreflight, originLines, preflightMethods } from './common.js';
 
 // `Server: Apache`, `Apache/2.4.71 (Debian)`, `Apache/2.4.57 (Unix) OpenSSL/3.0.2` (ServerTokens).
 const SERVER = /^Apache(\/\d+(\.\d+)*)?( .*)?$/;
@@ -22,16 +17,8 @@ const SIGNATURE = /<address>(Apache(\/[^<]*)? Server at [^<]*)<\/address>/;
 const ERROR_DOC = /<html><head>\s*<title>(\d{3} [^<]+)<\/title>\s*<\/head><body>\s*<h1>[^<]+<\/h1>/;
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
-  const mark = (lines: Lines, where: string) => {
-    for (const [name, value] of lines) if (name.toLowerCase() === 'server' && SERVER.test(value.trim())) add(`${name}: ${value}${where}`, 'strong');
-  };
-  mark(e.headers, '');
-  mark(e.related.flatMap((r) => r.headers), ' (on the paired answer)');
-  mark(e.identity, ' (on earlier answers)');
+  const { found, add } = fingerprintCollector();
+  markHeader(e, add, 'server', (v) => SERVER.test(v));
 
   const text = e.body?.text ?? '';
   const signature = SIGNATURE.exec(text);
@@ -48,34 +35,30 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
 const acao = (origin: string) => `Header always set Access-Control-Allow-Origin "${origin}"`;
 const ACAC = 'Header always set Access-Control-Allow-Credentials "true"';
-const originLines = (c: FixContext) => [acao(c.origin), ...(c.credentials ? [ACAC] : [])].join('\n');
-const list = (allowed: readonly string[], missing: readonly string[]) => [...allowed, ...missing].join(', ');
-const SIMPLE = new Set(['GET', 'HEAD', 'POST']);
+const corsLines = (c: FixContext) => originLines(c, acao(c.origin), ACAC);
 const OPTIONS_204 = 'RewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^ - [R=204,L]';
 
 /** Apache answering the preflight itself, the headers on the always table. */
 function preflightBlock(c: FixContext): string {
-  const methods = c.allowedMethods.length > 0 ? list(c.allowedMethods, c.missingMethods) : `${c.method}, OPTIONS`;
+  const methods = preflightMethods(c);
   return [
-    originLines(c),
+    corsLines(c),
     `Header always set Access-Control-Allow-Methods "${methods}"`,
     ...(c.requestHeaders.length > 0 ? [`Header always set Access-Control-Allow-Headers "${c.requestHeaders.join(', ')}"`] : []),
     OPTIONS_204,
   ].join('\n');
 }
 
-const needsPreflight = (c: FixContext) => !SIMPLE.has(c.method) || c.requestHeaders.length > 0;
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The first path segment as a prefix (`/api/items` -> `/api/`), for rules to leave the API alone. */
 const prefixOf = (path: string) => /^\/[^/]+\//.exec(path)?.[0] ?? path;
 
 function fix(c: FixContext): string | undefined {
   // A 401/403 preflight that carries CORS headers (added with always, or by a header directive) is
   // still the authentication answering first: its status is what Chrome refuses.
-  if (c.code === 'preflight-status' && (c.status === 401 || c.status === 403)) return fix({ ...c, code: 'auth-before-cors' });
+  if (authRefusedPreflight(c)) return fix({ ...c, code: 'auth-before-cors' });
   switch (c.code) {
     case 'no-cors':
-      return `Apache adds no CORS header here. Add (always: also on Apache's own error pages):\n${originLines(c)}${needsPreflight(c) ? `\nand answer the preflight in Apache:\n${preflightBlock(c)}` : ''}`;
+      return `Apache adds no CORS header here. Add (always: also on Apache's own error pages):\n${corsLines(c)}${needsPreflight(c) ? `\nand answer the preflight in Apache:\n${preflightBlock(c)}` : ''}`;
     case 'origin-malformed':
     case 'origin-fixed-other':
       return `Send the page's origin exactly (scheme://host:port, no path, no trailing slash):\n${acao(c.origin)}`;
@@ -86,16 +69,16 @@ function fix(c: FixContext): string | undefined {
     case 'credentials-not-allowed':
       return `The call carries credentials: add\n${ACAC}`;
     case 'method-not-allowed':
-      return `Allow ${c.missingMethods.join(', ') || c.method}:\nHeader always set Access-Control-Allow-Methods "${list(c.allowedMethods, c.missingMethods)}"`;
+      return `Allow ${c.missingMethods.join(', ') || c.method}:\nHeader always set Access-Control-Allow-Methods "${joinLists(c.allowedMethods, c.missingMethods)}"`;
     case 'header-not-allowed':
-      return `Allow ${c.missingHeaders.join(', ')}:\nHeader always set Access-Control-Allow-Headers "${list(c.allowedHeaders, c.missingHeaders)}"`;
+      return `Allow ${c.missingHeaders.join(', ')}:\nHeader always set Access-Control-Allow-Headers "${joinLists(c.allowedHeaders, c.missingHeaders)}"`;
     case 'auth-before-cors':
       // mod_auth_basic runs in the check_user_id hook, before mod_proxy hands the request on.
       return `Apache's authentication answered the preflight ${c.status} (a preflight never carries credentials). Require a user for every method but OPTIONS:\n<Location ${prefixOf(c.path)}>\n  AuthType Basic\n  ...\n  <LimitExcept OPTIONS>\n    Require valid-user\n  </LimitExcept>\n</Location>`;
     case 'error-without-cors':
-      return `Header set writes only the onsuccess table, which the error pages Apache writes itself (401, 413, 503 from mod_proxy, ...) never carry; this ${c.status} went out without it. Use always:\n${originLines(c)}`;
+      return `Header set writes only the onsuccess table, which the error pages Apache writes itself (401, 413, 503 from mod_proxy, ...) never carry; this ${c.status} went out without it. Use always:\n${corsLines(c)}`;
     case 'route-excluded':
-      return `The CORS Header lines do not reach ${c.path} (another <Location>, <Directory> or <If> leaves it out): add them there:\n${originLines(c)}`;
+      return `The CORS Header lines do not reach ${c.path} (another <Location>, <Directory> or <If> leaves it out): add them there:\n${corsLines(c)}`;
     case 'route-overrides':
       return `Something for ${c.path} sets its own Access-Control-Allow-Origin; make it send what the others send:\n${acao(c.origin)}`;
     case 'duplicate-layers':

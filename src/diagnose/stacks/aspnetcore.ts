@@ -7,10 +7,7 @@
  * Routing's EndpointMiddleware; HttpsPolicy's HttpsRedirectionMiddleware.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-const values = (headers: Lines, name: string): string[] => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+import { dqList, fingerprintCollector, hasCorsHeader, headerName, headerValues, markHeader, neededHeaders, unique, type Lines } from './common.js';
 
 // KnownHeaders.cs (.NET 5+): Content-Length is written first, then the known headers by index:
 // the primary ones (Connection, Content-Type, Date, Server) sorted, then the others sorted; headers
@@ -47,17 +44,9 @@ function kestrelOrder(headers: Lines): boolean {
 }
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   // KestrelServerOptions.AddServerHeader (on by default).
-  const mark = (lines: Lines, where: string) => {
-    for (const [name, value] of lines) if (name.toLowerCase() === 'server' && value.trim() === 'Kestrel') add(`${name}: ${value}${where}`, 'strong');
-  };
-  mark(e.headers, '');
-  mark(e.related.flatMap((r) => r.headers), ' (on the paired answer)');
-  mark(e.identity, ' (on earlier answers)');
+  markHeader(e, add, 'server', (v) => v === 'Kestrel');
   for (const [name, value] of [...e.headers, ...e.identity]) {
     if (name.toLowerCase() === 'x-powered-by' && value.trim() === 'ASP.NET') add(`${name}: ${value} is IIS hosting ASP.NET`, 'weak');
   }
@@ -78,8 +67,7 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
   // CorsMiddleware.EvaluateAndApplyPolicy: 204 for every preflight a policy covers; ApplyResult
   // adds nothing when the origin is refused (CorsService.cs), and Kestrel sends no Content-Length on a 204.
-  const cors = e.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
-  if (e.stage === 'preflight' && e.status === 204 && !cors && values(e.headers, 'content-length').length === 0 && text === '') {
+  if (e.stage === 'preflight' && e.status === 204 && !hasCorsHeader(e.headers) && headerValues(e.headers, 'content-length').length === 0 && text === '') {
     add("a bare 204 to the preflight, no CORS headers, is how ASP.NET Core's CorsMiddleware answers an origin its policy refuses", 'weak');
   }
   if (!e.headers.some(([n, v]) => n.toLowerCase() === 'server' && v.trim() === 'Kestrel') && e.headers.length >= 2 && kestrelOrder(e.headers)) {
@@ -90,15 +78,6 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
 // ---- fixes -------------------------------------------------------------------------------------
 
-const str = (items: readonly string[]) => items.map((i) => `"${i}"`).join(', ');
-const headerName = (name: string) => (name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase()) : name);
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
-
 interface PolicyOptions {
   /** List the methods (WithMethods) instead of AllowAnyMethod. */
   methods?: boolean;
@@ -108,9 +87,9 @@ interface PolicyOptions {
 }
 
 function addCors(ctx: FixContext, o: PolicyOptions = {}): string {
-  const methods = o.methods ? `.WithMethods(${str(unique([...ctx.allowedMethods, ...ctx.missingMethods, ctx.method].map((m) => m.toUpperCase())))})` : '.AllowAnyMethod()';
+  const methods = o.methods ? `.WithMethods(${dqList(unique([...ctx.allowedMethods, ...ctx.missingMethods, ctx.method].map((m) => m.toUpperCase())))})` : '.AllowAnyMethod()';
   const names = unique([...ctx.allowedHeaders, ...ctx.missingHeaders, ...ctx.requestHeaders].map(headerName));
-  const headers = o.headers && names.length ? `.WithHeaders(${str(names)})` : '.AllowAnyHeader()';
+  const headers = o.headers && names.length ? `.WithHeaders(${dqList(names)})` : '.AllowAnyHeader()';
   const creds = (o.credentials ?? ctx.credentials) ? '.AllowCredentials()' : '';
   return `builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy.WithOrigins("${ctx.origin}")${headers}${methods}${creds}));`;
 }
@@ -145,7 +124,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'method-not-allowed':
       return `The CORS policy ${ctx.allowedMethods.length ? `allows ${ctx.allowedMethods.join(',')} only` : 'lists no methods: without WithMethods or AllowAnyMethod CorsService sends no Access-Control-Allow-Methods, so only GET, HEAD and POST pass'}: add ${ctx.method} with .WithMethods(...) or .AllowAnyMethod(): ${addCors(ctx, { methods: true })}`;
     case 'header-not-allowed':
-      return `The CORS policy ${ctx.allowedHeaders.length ? `allows ${ctx.allowedHeaders.join(',')} only` : 'lists no headers: without WithHeaders or AllowAnyHeader CorsService sends no Access-Control-Allow-Headers'}, and the page sends ${(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders).join(', ')}: add them with .WithHeaders(...) or .AllowAnyHeader(): ${addCors(ctx, { headers: true })}`;
+      return `The CORS policy ${ctx.allowedHeaders.length ? `allows ${ctx.allowedHeaders.join(',')} only` : 'lists no headers: without WithHeaders or AllowAnyHeader CorsService sends no Access-Control-Allow-Headers'}, and the page sends ${neededHeaders(ctx).join(', ')}: add them with .WithHeaders(...) or .AllowAnyHeader(): ${addCors(ctx, { headers: true })}`;
     case 'redirect-before-cors':
       if (ctx.location?.startsWith('https:')) {
         return `app.UseHttpsRedirection() answered ${ctx.status} to ${ctx.location} before the CORS middleware, and Chrome never follows a redirect of a preflight: call ${ctx.location} (the https URL) from the page; for plain http in development, drop app.UseHttpsRedirection() or put app.UseCors() before it`;

@@ -8,28 +8,15 @@
  * directives (header before basicauth before respond), whatever their order in the file.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { authRefusedPreflight, fingerprintCollector, headerValues, joinLists, markHeader, needsPreflight, originLines, preflightMethods } from './common.js';
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   // Caddy's server sets `Server: Caddy` on every answer (no version), unless `header -Server`.
-  const mark = (lines: Lines, where: string) => {
-    for (const [name, value] of lines) if (name.toLowerCase() === 'server' && value.trim() === 'Caddy') add(`${name}: ${value}${where}`, 'strong');
-  };
-  mark(e.headers, '');
-  mark(e.related.flatMap((r) => r.headers), ' (on the paired answer)');
-  mark(e.identity, ' (on earlier answers)');
+  markHeader(e, add, 'server', (v) => v === 'Caddy');
 
   // An error a handler returned, written by the server with no handle_errors: status, no body, no type.
-  const empty = values(e.headers, 'content-length').includes('0') && values(e.headers, 'content-type').length === 0;
+  const empty = headerValues(e.headers, 'content-length').includes('0') && headerValues(e.headers, 'content-type').length === 0;
   if (e.status >= 400 && empty && (e.body === undefined || e.body.bytes === 0)) {
     add(`${e.status} with an empty body and no Content-Type is how Caddy answers a handler's error (no handle_errors)`, 'weak');
   }
@@ -38,34 +25,31 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
 const acao = (origin: string) => `\theader Access-Control-Allow-Origin "${origin}"`;
 const ACAC = '\theader Access-Control-Allow-Credentials true';
-const originLines = (c: FixContext) => [acao(c.origin), ...(c.credentials ? [ACAC] : [])].join('\n');
-const list = (allowed: readonly string[], missing: readonly string[]) => [...allowed, ...missing].join(', ');
-const SIMPLE = new Set(['GET', 'HEAD', 'POST']);
+const corsLines = (c: FixContext) => originLines(c, acao(c.origin), ACAC);
 
 /** Caddy answering the preflight itself; `header` reaches the 204 because it sorts before respond. */
 function preflightBlock(c: FixContext): string {
-  const methods = c.allowedMethods.length > 0 ? list(c.allowedMethods, c.missingMethods) : `${c.method}, OPTIONS`;
+  const methods = preflightMethods(c);
   return [
     '\t@options method OPTIONS',
     '\trespond @options 204',
-    originLines(c),
+    corsLines(c),
     `\theader Access-Control-Allow-Methods "${methods}"`,
     ...(c.requestHeaders.length > 0 ? [`\theader Access-Control-Allow-Headers "${c.requestHeaders.join(', ')}"`] : []),
   ].join('\n');
 }
 
-const needsPreflight = (c: FixContext) => !SIMPLE.has(c.method) || c.requestHeaders.length > 0;
 /** The first path segment as a path matcher (`/api/items` -> `/api/*`). */
 const matcherOf = (path: string) => (/^\/[^/]+\//.exec(path)?.[0] ?? `${path}/`) + '*';
 
 function fix(c: FixContext): string | undefined {
   // A 401/403 preflight that carries CORS headers (added with always, or by a header directive) is
   // still the authentication answering first: its status is what Chrome refuses.
-  if (c.code === 'preflight-status' && (c.status === 401 || c.status === 403)) return fix({ ...c, code: 'auth-before-cors' });
+  if (authRefusedPreflight(c)) return fix({ ...c, code: 'auth-before-cors' });
   const site = 'in the site block';
   switch (c.code) {
     case 'no-cors':
-      return `Caddy adds no CORS header here. Add ${site}:\n${originLines(c)}${needsPreflight(c) ? `\nand answer the preflight:\n${preflightBlock(c)}` : ''}`;
+      return `Caddy adds no CORS header here. Add ${site}:\n${corsLines(c)}${needsPreflight(c) ? `\nand answer the preflight:\n${preflightBlock(c)}` : ''}`;
     case 'origin-malformed':
     case 'origin-fixed-other':
       return `Send the page's origin exactly (scheme://host:port, no path, no trailing slash):\n${acao(c.origin)}`;
@@ -76,16 +60,16 @@ function fix(c: FixContext): string | undefined {
     case 'credentials-not-allowed':
       return `The call carries credentials: add\n${ACAC}`;
     case 'method-not-allowed':
-      return `Allow ${c.missingMethods.join(', ') || c.method}:\n\theader Access-Control-Allow-Methods "${list(c.allowedMethods, c.missingMethods)}"`;
+      return `Allow ${c.missingMethods.join(', ') || c.method}:\n\theader Access-Control-Allow-Methods "${joinLists(c.allowedMethods, c.missingMethods)}"`;
     case 'header-not-allowed':
-      return `Allow ${c.missingHeaders.join(', ')}:\n\theader Access-Control-Allow-Headers "${list(c.allowedHeaders, c.missingHeaders)}"`;
+      return `Allow ${c.missingHeaders.join(', ')}:\n\theader Access-Control-Allow-Headers "${joinLists(c.allowedHeaders, c.missingHeaders)}"`;
     case 'auth-before-cors':
       // basicauth sorts before respond and reverse_proxy: it answers a preflight before either.
       return `Caddy's basicauth answered the preflight ${c.status} (a preflight never carries credentials, and basicauth runs before respond and reverse_proxy). Leave OPTIONS out of its matcher:\n\t@protected {\n\t\tpath ${matcherOf(c.path)}\n\t\tnot method OPTIONS\n\t}\n\tbasicauth @protected {\n\t\t...\n\t}`;
     case 'error-without-cors':
-      return `Caddy's own error answers (this ${c.status}) skip deferred header ops (defer, -Field, ?Field). Set the CORS header without deferring:\n${originLines(c)}\n(if the app sends its own, strip that with header_down -Access-Control-Allow-Origin in reverse_proxy), or set it in handle_errors too`;
+      return `Caddy's own error answers (this ${c.status}) skip deferred header ops (defer, -Field, ?Field). Set the CORS header without deferring:\n${corsLines(c)}\n(if the app sends its own, strip that with header_down -Access-Control-Allow-Origin in reverse_proxy), or set it in handle_errors too`;
     case 'route-excluded':
-      return `The header directive's matcher (a path, or the handle block it sits in) leaves ${c.path} out: set it there too:\n${originLines(c)}`;
+      return `The header directive's matcher (a path, or the handle block it sits in) leaves ${c.path} out: set it there too:\n${corsLines(c)}`;
     case 'route-overrides':
       return `Something for ${c.path} sets its own Access-Control-Allow-Origin; make it send what the others send:\n${acao(c.origin)}`;
     case 'duplicate-layers':

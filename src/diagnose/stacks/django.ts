@@ -5,10 +5,7 @@
  * checked against test/fixtures/servers/django.json (runserver, DEBUG on).
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-const value = (headers: Lines, name: string): string | undefined => headers.find(([n]) => n.toLowerCase() === name)?.[1];
+import { answerAndPaired, escapeRegex, everyLine, fingerprintCollector, headerValue, neededHeaders, neededMethods, pyList, slashTarget, unique, withNeededMethods } from './common.js';
 
 const DEFAULT_HEADERS = ['accept', 'accept-encoding', 'authorization', 'content-type', 'dnt', 'origin', 'user-agent', 'x-csrftoken', 'x-requested-with'];
 const DEFAULT_HEADERS_LINE = DEFAULT_HEADERS.join(', ');
@@ -16,37 +13,34 @@ const DEFAULT_METHODS = 'DELETE, GET, OPTIONS, PATCH, POST, PUT';
 const CORS_FIRST = 'put "corsheaders.middleware.CorsMiddleware" first in MIDDLEWARE';
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   // runserver is wsgiref's WSGIServer; other wsgiref-served apps (Bottle's default) say the same.
-  const server = [...e.headers, ...e.related.flatMap((r) => r.headers), ...e.identity].find(([n, v]) => n.toLowerCase() === 'server' && /^WSGIServer\//.test(v));
+  const server = everyLine(e).find(([n, v]) => n.toLowerCase() === 'server' && /^WSGIServer\//.test(v));
   const serverLine = server ? `${server[0]}: ${server[1]}` : undefined;
   if (serverLine) add(`${serverLine} is wsgiref's server, which Django's runserver uses`, 'weak');
 
   // Django's SecurityMiddleware (nosniff, Referrer-Policy same-origin since 3.1) and
   // XFrameOptionsMiddleware (DENY since 3.0): together they name Django.
   const h = e.headers;
-  const security = value(h, 'x-content-type-options') === 'nosniff' && value(h, 'referrer-policy') === 'same-origin';
-  if (security && value(h, 'x-frame-options') === 'DENY') {
+  const security = headerValue(h, 'x-content-type-options') === 'nosniff' && headerValue(h, 'referrer-policy') === 'same-origin';
+  if (security && headerValue(h, 'x-frame-options') === 'DENY') {
     add("X-Frame-Options: DENY, X-Content-Type-Options: nosniff and Referrer-Policy: same-origin are Django's default middleware headers", 'strong');
   } else if (security) {
     add("X-Content-Type-Options: nosniff with Referrer-Policy: same-origin are Django's SecurityMiddleware defaults", serverLine ? 'strong' : 'weak');
   }
 
-  for (const headers of [h, ...e.related.map((r) => r.headers)]) {
-    const allowHeaders = value(headers, 'access-control-allow-headers');
+  for (const headers of answerAndPaired(e)) {
+    const allowHeaders = headerValue(headers, 'access-control-allow-headers');
     if (allowHeaders === DEFAULT_HEADERS_LINE) add(`Access-Control-Allow-Headers ${allowHeaders} is django-cors-headers' default CORS_ALLOW_HEADERS`, 'strong');
     else if (allowHeaders?.startsWith(`${DEFAULT_HEADERS_LINE}, `)) add(`Access-Control-Allow-Headers begins with django-cors-headers' default CORS_ALLOW_HEADERS (${DEFAULT_HEADERS_LINE})`, 'strong');
-    if (value(headers, 'access-control-allow-methods') === DEFAULT_METHODS) add(`Access-Control-Allow-Methods ${DEFAULT_METHODS} is django-cors-headers' default CORS_ALLOW_METHODS`, 'weak');
-    if (value(headers, 'access-control-max-age') === '86400') add("Access-Control-Max-Age 86400 is django-cors-headers' default CORS_PREFLIGHT_MAX_AGE", 'weak');
+    if (headerValue(headers, 'access-control-allow-methods') === DEFAULT_METHODS) add(`Access-Control-Allow-Methods ${DEFAULT_METHODS} is django-cors-headers' default CORS_ALLOW_METHODS`, 'weak');
+    if (headerValue(headers, 'access-control-max-age') === '86400') add("Access-Control-Max-Age 86400 is django-cors-headers' default CORS_PREFLIGHT_MAX_AGE", 'weak');
   }
 
   // CorsMiddleware answers every preflight itself (process_request): an empty 200 whose only
   // other header is Vary: Origin, before any middleware below it adds its own.
-  const vary = value(h, 'vary')?.split(',').some((v) => v.trim().toLowerCase() === 'origin') ?? false;
-  if (e.stage === 'preflight' && e.status === 200 && vary && value(h, 'content-length') === '0' && value(h, 'allow') === undefined) {
+  const vary = headerValue(h, 'vary')?.split(',').some((v) => v.trim().toLowerCase() === 'origin') ?? false;
+  if (e.stage === 'preflight' && e.status === 200 && vary && headerValue(h, 'content-length') === '0' && headerValue(h, 'allow') === undefined) {
     add("an empty 200 with Vary: Origin is django-cors-headers' own preflight answer", serverLine ? 'strong' : 'weak');
   }
 
@@ -60,46 +54,26 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
 // ---- fixes -------------------------------------------------------------------------------------
 
-const pyList = (items: readonly string[]) => `[${items.map((i) => `"${i}"`).join(', ')}]`;
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
-
 function origins(ctx: FixContext): string {
   return `CORS_ALLOWED_ORIGINS = ${pyList([ctx.origin])}${ctx.credentials ? '\nCORS_ALLOW_CREDENTIALS = True' : ''}`;
-}
-
-/** The path a redirect points to, when it differs from the request's only by trailing slashes. */
-function slashTarget(path: string, location: string | undefined): string | undefined {
-  if (!location) return undefined;
-  let target: string;
-  try {
-    target = new URL(location, 'http://localhost').pathname;
-  } catch {
-    return undefined;
-  }
-  return target !== path && target.replace(/\/+$/, '') === path.replace(/\/+$/, '') ? target : undefined;
 }
 
 /** A CORS_URLS_REGEX alternative for the path's first segment: /auth/login/ -> |^/auth/. */
 function regexAlternative(path: string): string {
   const first = path.split('/').find((s) => s !== '');
-  return first === undefined ? '|^/$' : `|^/${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`;
+  return first === undefined ? '|^/$' : `|^/${escapeRegex(first)}/`;
 }
 
 function methodsFix(ctx: FixContext): string {
-  const missing = ctx.missingMethods.length > 0 ? ctx.missingMethods : [ctx.method];
+  const missing = neededMethods(ctx);
   if (ctx.allowedMethods.join(', ') === DEFAULT_METHODS) {
     return `CORS_ALLOW_METHODS defaults to ${DEFAULT_METHODS}: from corsheaders.defaults import default_methods\nCORS_ALLOW_METHODS = list(default_methods) + ${pyList(missing)}`;
   }
-  return `CORS_ALLOW_METHODS = ${pyList(unique([...ctx.allowedMethods, ...missing]))} (or delete the setting: its default is ${DEFAULT_METHODS})`;
+  return `CORS_ALLOW_METHODS = ${pyList(withNeededMethods(ctx))} (or delete the setting: its default is ${DEFAULT_METHODS})`;
 }
 
 function headersFix(ctx: FixContext): string {
-  const missing = ctx.missingHeaders.length > 0 ? ctx.missingHeaders : ctx.requestHeaders;
+  const missing = neededHeaders(ctx);
   const allowed = ctx.allowedHeaders.map((a) => a.toLowerCase());
   if (DEFAULT_HEADERS.every((d, i) => allowed[i] === d)) {
     const extra = unique([...allowed.slice(DEFAULT_HEADERS.length), ...missing]);
@@ -140,7 +114,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'header-not-allowed':
       return headersFix(ctx);
     case 'redirect-before-cors': {
-      const target = slashTarget(ctx.path, ctx.location);
+      const target = ctx.location ? slashTarget(ctx.path, ctx.location) : undefined;
       if (target) {
         return `CommonMiddleware's APPEND_SLASH redirected ${ctx.path} to ${target} before CorsMiddleware could add its headers: ${CORS_FIRST}, above "django.middleware.common.CommonMiddleware"; better, call "${target}" from the page: no redirect at all (and Chrome never follows one for a preflight)`;
       }

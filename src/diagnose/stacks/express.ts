@@ -3,12 +3,7 @@
  * and cors 2.8.6's lib/index.js, and checked against test/fixtures/servers/express.json.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { answerAndPaired, fingerprintCollector, headerValue, headerValues, jsList, markHeader, meantOrigins, q, unique, withNeededHeaders, withNeededMethods } from './common.js';
 
 // cors 2.8.6 `defaults.methods`; @fastify/cors used the same string before 11 and NestJS passes
 // through to this package, so alone it is only consistent with Express.
@@ -17,20 +12,12 @@ const CORS_DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 const WEAK_ETAG = /^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/;
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   // Set by Express's own init middleware on every answer, unless app.disable('x-powered-by') or helmet.
-  const mark = (lines: Lines, where: string) => {
-    for (const [name, value] of lines) if (name.toLowerCase() === 'x-powered-by' && value.trim() === 'Express') add(`${name}: ${value}${where}`, 'strong');
-  };
-  mark(e.headers, '');
-  mark(e.related.flatMap((r) => r.headers), ' (on the paired answer)');
-  mark(e.identity, ' (on earlier answers)');
+  markHeader(e, add, 'x-powered-by', (v) => v === 'Express');
 
   const text = e.body?.text ?? '';
-  const allow = values(e.headers, 'allow')[0];
+  const allow = headerValue(e.headers, 'allow');
   // router's automatic OPTIONS answer: 200, Allow, and the same list as a text/plain body
   // (Express 5: "GET, HEAD, PUT"; Express 4: "PUT,GET,HEAD").
   if (e.status === 200 && allow !== undefined && text === allow) {
@@ -38,53 +25,32 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
   }
   // finalhandler: the 404 "Cannot GET /path" page and the error page, both under CSP default-src 'none'.
   const pre = /<title>Error<\/title>\s*<\/head>\s*<body>\s*<pre>([^<]*)/.exec(text)?.[1];
-  if (pre !== undefined && values(e.headers, 'content-security-policy').includes("default-src 'none'")) {
+  if (pre !== undefined && headerValues(e.headers, 'content-security-policy').includes("default-src 'none'")) {
     if (/^Cannot [A-Z]+ /.test(pre)) add(`${e.status} page "${pre}" is Express's default 404 (finalhandler)`, 'strong');
     else add(`${e.status} page "${pre}" is Express's default error handler (finalhandler)`, 'strong');
   }
   // The error of the dynamic-origin example in cors' README (expressjs/cors#117).
   if (text.includes('Error: Not allowed by CORS')) add('"Error: Not allowed by CORS" is what a cors origin function passes for an origin it refuses', 'weak');
 
-  for (const headers of [e.headers, ...e.related.map((r) => r.headers)]) {
-    for (const v of values(headers, 'access-control-allow-methods')) {
+  for (const headers of answerAndPaired(e)) {
+    for (const v of headerValues(headers, 'access-control-allow-methods')) {
       if (v === CORS_DEFAULT_METHODS) add(`Access-Control-Allow-Methods ${v} is the cors package's default`, 'weak');
     }
   }
   // cors ends a preflight itself: optionsSuccessStatus 204 and an explicit Content-Length: 0.
-  if (e.stage === 'preflight' && e.status === 204 && e.headers.some(([n, v]) => n === 'Content-Length' && v === '0') && values(e.headers, 'access-control-allow-origin').length > 0) {
+  if (e.stage === 'preflight' && e.status === 204 && e.headers.some(([n, v]) => n === 'Content-Length' && v === '0') && headerValues(e.headers, 'access-control-allow-origin').length > 0) {
     add('preflight 204 with Content-Length: 0 is the cors package\'s own answer (optionsSuccessStatus 204)', 'weak');
   }
-  const etag = values(e.headers, 'etag')[0];
+  const etag = headerValue(e.headers, 'etag');
   if (etag !== undefined && WEAK_ETAG.test(etag)) add(`ETag: ${etag} is res.send's weak ETag`, 'weak');
   return found;
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
 
-const q = (s: string) => `'${s}'`;
-const jsList = (items: readonly string[]) => `[${items.map(q).join(', ')}]`;
-
-/** Header names as people write them: `authorization` -> `Authorization`; a name sent with capitals kept. */
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
-
 /** `cors({ origin: 'http://localhost:5173', credentials: true })`, the origin as given. */
 function corsCall(ctx: FixContext, origin: string = q(ctx.origin)): string {
   return `cors({ origin: ${origin}${ctx.credentials ? ', credentials: true' : ''} })`;
-}
-
-/** The origins a malformed value meant: each item's scheme://host[:port], the page's among them. */
-function meantOrigins(ctx: FixContext): string[] {
-  const items = (ctx.allowOrigin ?? '').split(/[\s,]+/);
-  const origins = items.map((i) => /^['"]?(https?:\/\/[^/\s'"]+)/i.exec(i)?.[1]).filter((o): o is string => o !== undefined);
-  return unique(origins.includes(ctx.origin) ? origins : [ctx.origin, ...origins]);
 }
 
 function fix(ctx: FixContext): string | undefined {
@@ -127,11 +93,11 @@ function fix(ctx: FixContext): string | undefined {
       return `The preflight passed but ${ctx.method} ${ctx.path} answered without CORS headers: cors() is on some routes only, or registered after the router that answered. Register ${use} before the routers (before app.use('/api', router))`;
     case 'method-not-allowed': {
       const allowed = ctx.allowedMethods.length ? ctx.allowedMethods : CORS_DEFAULT_METHODS.split(',');
-      const methods = unique([...allowed, ...(ctx.missingMethods.length ? ctx.missingMethods : [ctx.method])]);
+      const methods = withNeededMethods(ctx, allowed);
       return `cors() allows ${allowed.join(',')}: add ${ctx.method} to its options: methods: ${jsList(methods)} (or leave methods out: the default is ${CORS_DEFAULT_METHODS})`;
     }
     case 'header-not-allowed': {
-      const headers = unique([...ctx.allowedHeaders, ...(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders).map(headerName)]);
+      const headers = withNeededHeaders(ctx);
       return `cors() was given allowedHeaders without ${ctx.missingHeaders.join(', ') || 'the headers the page sends'}: allowedHeaders: ${jsList(headers)} (or leave allowedHeaders out: cors() then reflects Access-Control-Request-Headers)`;
     }
     case 'redirect-before-cors':

@@ -4,17 +4,7 @@
  * and FastAPI 0.92's exception handlers, and checked against test/fixtures/servers/fastapi.json.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
-
-/** The answer's own lines first, then its preflight/redirect, then the server's identity lines. */
-function everyLine(e: StackEvidence): Lines {
-  return [...e.headers, ...e.related.flatMap((r) => r.headers), ...e.identity];
-}
+import { answerAndPaired, everyLine, fingerprintCollector, headerName, headerValue, headerValues, neededHeaders, neededMethods, pyList, slashTarget, unique, withNeededMethods } from './common.js';
 
 // CORSMiddleware always allows these four, sorted into its Access-Control-Allow-Headers (SAFELISTED_HEADERS).
 const SAFELISTED = ['Accept', 'Accept-Language', 'Content-Language', 'Content-Type'];
@@ -33,24 +23,21 @@ function isStarletteHeaderList(value: string): boolean {
 }
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   for (const [name, value] of everyLine(e)) {
     // uvicorn's own header (unless run with --no-server-header); behind a proxy the proxy's Server shows instead.
     if (name.toLowerCase() === 'server' && /^uvicorn$/i.test(value.trim())) add(`${name}: ${value}`, 'strong');
   }
-  for (const headers of [e.headers, ...e.related.map((r) => r.headers)]) {
-    for (const v of values(headers, 'access-control-allow-headers')) {
+  for (const headers of answerAndPaired(e)) {
+    for (const v of headerValues(headers, 'access-control-allow-headers')) {
       if (isStarletteHeaderList(v)) add(`Access-Control-Allow-Headers ${v} is Starlette CORSMiddleware's list (Accept, Accept-Language, Content-Language, Content-Type always in, sorted)`, 'strong');
     }
-    for (const v of values(headers, 'access-control-allow-methods')) {
+    for (const v of headerValues(headers, 'access-control-allow-methods')) {
       // flask-cors sends the same sorted list, so it only agrees with Starlette.
       if (v === ALL_METHODS) add(`Access-Control-Allow-Methods ${v} is Starlette CORSMiddleware's allow_methods=["*"]`, 'weak');
     }
-    const maxAge = values(headers, 'access-control-max-age')[0];
-    if (maxAge === '600' && values(headers, 'access-control-allow-methods')[0] === 'GET') {
+    const maxAge = headerValue(headers, 'access-control-max-age');
+    if (maxAge === '600' && headerValue(headers, 'access-control-allow-methods') === 'GET') {
       add('Access-Control-Allow-Methods GET with Access-Control-Max-Age 600 are CORSMiddleware\'s defaults (allow_methods=("GET",), max_age=600)', 'weak');
     } else if (maxAge === '600') add('Access-Control-Max-Age 600 is CORSMiddleware\'s default max_age', 'weak');
   }
@@ -64,19 +51,6 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
-
-const pyList = (items: readonly string[]) => `[${items.map((i) => `"${i}"`).join(', ')}]`;
-
-/** Header names as people write them: `authorization` -> `Authorization`, a name sent with capitals kept. */
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
 
 /** The methods to list: those allowed now plus the one the page needs; GET alone is the default. */
 function methodsFor(ctx: FixContext): string[] {
@@ -105,27 +79,17 @@ const addMiddleware = (ctx: FixContext) => `app.add_middleware(CORSMiddleware, $
 const IMPORT = 'from fastapi.middleware.cors import CORSMiddleware';
 
 function methodFix(ctx: FixContext): string {
-  const needed = ctx.missingMethods.length > 0 ? ctx.missingMethods : [ctx.method];
-  const methods = unique([...ctx.allowedMethods.filter((m) => m !== '*'), ...needed]);
+  const needed = neededMethods(ctx);
+  const methods = withNeededMethods(ctx, ctx.allowedMethods.filter((m) => m !== '*'));
   const why = ctx.allowedMethods.join() === 'GET' ? 'allow_methods defaults to ("GET",)' : `allow_methods lacks ${needed.join(', ')}`;
   return `CORSMiddleware's ${why} and it refuses any other method with a 400 "Disallowed CORS method": allow_methods=${pyList(methods)} (or ["*"] for all)`;
 }
 
 function headerFix(ctx: FixContext): string {
-  const names = unique((ctx.missingHeaders.length > 0 ? ctx.missingHeaders : ctx.requestHeaders).filter((h) => !SAFELISTED.some((s) => s.toLowerCase() === h))).map(headerName);
+  const names = unique(neededHeaders(ctx).filter((h) => !SAFELISTED.some((s) => s.toLowerCase() === h))).map(headerName);
   const extra = headersFor({ ...ctx, missingHeaders: [], requestHeaders: [] });
   const why = extra.length === 0 ? 'allow_headers defaults to () (only Accept, Accept-Language, Content-Language and Content-Type pass)' : `allow_headers lacks ${names.join(', ')}`;
   return `CORSMiddleware's ${why} and it refuses others with a 400 "Disallowed CORS headers": allow_headers=${pyList(unique([...extra, ...names]))} (or ["*"])`;
-}
-
-function onlySlashDiffers(path: string, location: string): boolean {
-  let target: string;
-  try {
-    target = new URL(location, 'http://localhost').pathname;
-  } catch {
-    return false;
-  }
-  return target !== path && target.replace(/\/+$/, '') === path.replace(/\/+$/, '');
 }
 
 function fix(ctx: FixContext): string | undefined {
@@ -165,7 +129,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'route-overrides':
       return `CORSMiddleware already sets Access-Control-Allow-Origin: remove the header set by hand (in a route, a middleware or the proxy in front) and keep ${addMiddleware(ctx)}`;
     case 'redirect-before-cors':
-      if (ctx.location !== undefined && onlySlashDiffers(ctx.path, ctx.location)) {
+      if (ctx.location !== undefined && slashTarget(ctx.path, ctx.location) !== undefined) {
         return `Starlette's redirect_slashes answered ${ctx.status} to ${ctx.location}: call the path exactly as the route declares it`;
       }
       return undefined;

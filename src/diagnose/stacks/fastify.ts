@@ -5,8 +5,7 @@
  * reply.header() writes names in lower case, which Node keeps on the wire.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
+import { answerAndPaired, fingerprintCollector, headerValue, jsList, meantOrigins, q, unique, withNeededHeaders, withNeededMethods } from './common.js';
 
 // @fastify/cors `defaultOptions.methods`: 'GET,HEAD,POST' since 11.0 (fastify-cors#359), before
 // that the cors package's 'GET,HEAD,PUT,PATCH,POST,DELETE'. An array option is joined with ', '.
@@ -18,10 +17,7 @@ const SIMPLE = ['GET', 'HEAD', 'POST'];
 const NODE_OWN = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   const text = e.body?.text?.trim() ?? '';
   // fastify/lib/errors.js codes, in the default error serializer's {"statusCode","code","error","message"}.
   const code = /^\{"statusCode":\d{3},"code":"(FST_[A-Z_]+)"/.exec(text)?.[1];
@@ -35,7 +31,7 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
     add(`${e.status} body {"statusCode":…,"error":…,"message":…} has the shape of Fastify's default error serializer (hapi's Boom shares it)`, 'weak');
   }
 
-  for (const headers of [e.headers, ...e.related.map((r) => r.headers)]) {
+  for (const headers of answerAndPaired(e)) {
     for (const [name, value] of headers) {
       if (name.toLowerCase() !== 'access-control-allow-methods') continue;
       const lower = name === 'access-control-allow-methods';
@@ -50,26 +46,13 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
   for (const [name, value] of e.headers) {
     if (name === 'content-type' && value === 'application/json; charset=utf-8') add(`${name}: ${value} (lower-case name) is the type of Fastify's JSON replies (hapi's too)`, 'weak');
   }
-  const keepAlive = e.headers.find(([n]) => n.toLowerCase() === 'keep-alive')?.[1];
+  const keepAlive = headerValue(e.headers, 'keep-alive');
   // Fastify's keepAliveTimeout default is 72 s (Node's is 5 s); only seen on a kept-alive connection.
   if (keepAlive !== undefined && /^timeout=72$/.test(keepAlive.trim())) add(`Keep-Alive: ${keepAlive} is Fastify's default keepAliveTimeout (72 s)`, lowered ? 'strong' : 'weak');
   return found;
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
-
-const q = (s: string) => `'${s}'`;
-const jsList = (items: readonly string[]) => `[${items.map(q).join(', ')}]`;
-
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
 
 /** The plugin's options for the page: its origin, credentials when needed, and the method when the 11.x default lacks it. */
 function options(ctx: FixContext, origin: string = q(ctx.origin), credentials = ctx.credentials): string {
@@ -79,12 +62,6 @@ function options(ctx: FixContext, origin: string = q(ctx.origin), credentials = 
 }
 
 const register = (opts: string) => `await fastify.register(cors, ${opts})`;
-
-function meantOrigins(ctx: FixContext): string[] {
-  const items = (ctx.allowOrigin ?? '').split(/[\s,]+/);
-  const origins = items.map((i) => /^['"]?(https?:\/\/[^/\s'"]+)/i.exec(i)?.[1]).filter((o): o is string => o !== undefined);
-  return unique(origins.includes(ctx.origin) ? origins : [ctx.origin, ...origins]);
-}
 
 function fix(ctx: FixContext): string | undefined {
   const reg = register(options(ctx));
@@ -125,11 +102,11 @@ function fix(ctx: FixContext): string | undefined {
       return `The preflight passed (the plugin's OPTIONS * route answered it) but ${ctx.method} ${ctx.path} answered without CORS headers: @fastify/cors skips a route with config: { cors: false }: remove config: { cors: false } from the ${ctx.method} ${ctx.path} route (or, if the route lives in a scope the plugin is not registered in, register it at the root)`;
     case 'method-not-allowed': {
       const allowed = ctx.allowedMethods.length ? ctx.allowedMethods : DEFAULT_METHODS.split(',');
-      const methods = unique([...allowed, ...(ctx.missingMethods.length ? ctx.missingMethods : [ctx.method])]);
+      const methods = withNeededMethods(ctx, allowed);
       return `@fastify/cors allows ${allowed.join(',')} (its default is ${DEFAULT_METHODS} since 11): add ${ctx.method} in the plugin's options: methods: ${jsList(methods)}`;
     }
     case 'header-not-allowed': {
-      const headers = unique([...ctx.allowedHeaders, ...(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders).map(headerName)]);
+      const headers = withNeededHeaders(ctx);
       return `allowedHeaders lacks ${ctx.missingHeaders.join(', ') || 'the headers the page sends'}: allowedHeaders: ${jsList(headers)} (or leave allowedHeaders out: @fastify/cors then reflects Access-Control-Request-Headers)`;
     }
     case 'redirect-before-cors':

@@ -5,39 +5,33 @@
  * test/fixtures/servers/flask.json (Flask 2.2.2, Werkzeug 2.2.2).
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-const value = (headers: Lines, name: string): string | undefined => headers.find(([n]) => n.toLowerCase() === name)?.[1];
+import { answerAndPaired, dqList, everyLine, fingerprintCollector, headerValue, neededHeaders, neededMethods, pyList, slashTarget, unique, withNeededMethods } from './common.js';
 
 // Flask-CORS serialises its methods sorted and joined with ", ". Starlette's allow_methods=["*"]
 // sends the very same string, so it is only consistent with Flask-CORS, never proof.
 const ALL_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   // Werkzeug's development server names itself (`flask run`, app.run()). Behind gunicorn or a
   // proxy this line is gone; the bodies below still speak for Werkzeug.
-  for (const [name, v] of [...e.headers, ...e.related.flatMap((r) => r.headers), ...e.identity]) {
+  for (const [name, v] of everyLine(e)) {
     if (name.toLowerCase() === 'server' && /^Werkzeug\/\S+/.test(v)) add(`${name}: ${v} is Flask's development server (Werkzeug)`, 'strong');
   }
   const text = e.body?.text ?? '';
   const title = /<title>([^<]*)<\/title>/.exec(text)?.[1]?.replace(/\s+/g, ' ').trim();
   if (title?.endsWith('// Werkzeug Debugger')) add(`${e.status} "${title}" is the Werkzeug debugger's page (Flask in debug mode)`, 'strong');
   else if (title && text.startsWith('<!doctype html>\n<html lang=en>\n<title>')) add(`${e.status} "<title>${title}</title>" is Werkzeug's own HTML page`, 'strong');
-  for (const headers of [e.headers, ...e.related.map((r) => r.headers)]) {
-    if (value(headers, 'access-control-allow-methods') === ALL_METHODS) add(`Access-Control-Allow-Methods ${ALL_METHODS} is Flask-CORS' default methods`, 'weak');
+  for (const headers of answerAndPaired(e)) {
+    if (headerValue(headers, 'access-control-allow-methods') === ALL_METHODS) add(`Access-Control-Allow-Methods ${ALL_METHODS} is Flask-CORS' default methods`, 'weak');
   }
-  const allow = value(e.headers, 'allow');
-  if (e.stage === 'preflight' && e.status === 200 && allow !== undefined && value(e.headers, 'content-length') === '0' && value(e.headers, 'referrer-policy') === undefined) {
+  const allow = headerValue(e.headers, 'allow');
+  if (e.stage === 'preflight' && e.status === 200 && allow !== undefined && headerValue(e.headers, 'content-length') === '0' && headerValue(e.headers, 'referrer-policy') === undefined) {
     add(`an empty 200 with Allow: ${allow} is Flask's automatic OPTIONS answer`, 'weak');
   }
   // Flask-CORS keeps Access-Control-Allow-Origin but drops the method and header lists when the
   // requested method is outside `methods` (core.py get_cors_headers).
-  if (e.stage === 'preflight' && value(e.headers, 'access-control-allow-origin') !== undefined && value(e.headers, 'access-control-allow-methods') === undefined) {
+  if (e.stage === 'preflight' && headerValue(e.headers, 'access-control-allow-origin') !== undefined && headerValue(e.headers, 'access-control-allow-methods') === undefined) {
     add('a preflight answer with Access-Control-Allow-Origin but no Access-Control-Allow-Methods is how Flask-CORS refuses a method', 'weak');
   }
   return found;
@@ -45,28 +39,8 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
 // ---- fixes -------------------------------------------------------------------------------------
 
-const pyList = (items: readonly string[]) => `[${items.map((i) => `"${i}"`).join(', ')}]`;
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
-
 function cors(ctx: FixContext): string {
   return `CORS(app, origins=${pyList([ctx.origin])}${ctx.credentials ? ', supports_credentials=True' : ''})`;
-}
-
-/** The path a redirect points to, when it differs from the request's only by trailing slashes. */
-function slashTarget(path: string, location: string | undefined): string | undefined {
-  if (!location) return undefined;
-  let target: string;
-  try {
-    target = new URL(location, 'http://localhost').pathname;
-  } catch {
-    return undefined;
-  }
-  return target !== path && target.replace(/\/+$/, '') === path.replace(/\/+$/, '') ? target : undefined;
 }
 
 /** A Flask-CORS resources pattern for the path's first segment: /auth/login -> r"/auth/*". */
@@ -115,16 +89,16 @@ function fix(ctx: FixContext): string | undefined {
     case 'route-excluded':
       return `the response for ${ctx.path} lacks Flask-CORS' headers although its preflight had them: cover the path in CORS(app, resources=...) (${resourcePattern(ctx.path)}) or put @cross_origin() on the view`;
     case 'method-not-allowed': {
-      const missing = ctx.missingMethods.length > 0 ? ctx.missingMethods : [ctx.method];
-      const list = ctx.allowedMethods.length > 0 ? `methods=${pyList(unique([...ctx.allowedMethods, ...missing]))}` : `add ${missing.map((m) => `"${m}"`).join(', ')} to methods`;
+      const missing = neededMethods(ctx);
+      const list = ctx.allowedMethods.length > 0 ? `methods=${pyList(withNeededMethods(ctx))}` : `add ${dqList(missing)} to methods`;
       return `Flask-CORS answers a preflight for a method outside its methods list without Access-Control-Allow-Methods: ${list} in CORS(app, ...), or leave methods out: its default allows GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE`;
     }
     case 'header-not-allowed': {
-      const missing = ctx.missingHeaders.length > 0 ? ctx.missingHeaders : ctx.requestHeaders;
+      const missing = neededHeaders(ctx);
       return `Flask-CORS echoes only the requested headers its allow_headers matches: allow_headers=${pyList(unique([...ctx.allowedHeaders, ...missing]))} in CORS(app, ...), or leave allow_headers out: its default "*" allows any header`;
     }
     case 'redirect-before-cors': {
-      const target = slashTarget(ctx.path, ctx.location);
+      const target = ctx.location ? slashTarget(ctx.path, ctx.location) : undefined;
       if (!target) return undefined;
       return `Werkzeug redirects ${ctx.path} to ${target} (the route is declared ${target.endsWith('/') ? 'with' : 'without'} a trailing slash) and Chrome never follows a redirected preflight: call "${target}" from the page, or declare the route with strict_slashes=False: @app.route("${target}", strict_slashes=False)`;
     }

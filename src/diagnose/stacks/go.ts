@@ -6,12 +6,7 @@
  * and checked against test/fixtures/servers/go.json.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { dq, dqList, fingerprintCollector, hasCorsHeader, headerValue, headerValues, neededMethods, type Lines } from './common.js';
 
 // rs/cors handlePreflight: headers.Add("Vary", ...) three times, before it looks at the Origin, so
 // a refused preflight carries them too (and nothing else: 200, no Access-Control-*).
@@ -23,7 +18,7 @@ const REDIRECT_BODY = /^<a href="[^"]*">(Moved Permanently|Found|See Other|Tempo
 const AFTER_DATE = new Set(['Content-Length', 'Transfer-Encoding', 'Content-Type']);
 
 function hasRsVary(headers: Lines): boolean {
-  const vary = headers.filter(([n]) => n.toLowerCase() === 'vary').map(([, v]) => v);
+  const vary = headerValues(headers, 'vary');
   return RS_VARY.every((v, i) => vary[i] === v) && vary.length === RS_VARY.length;
 }
 
@@ -36,13 +31,10 @@ function goHeaderOrder(headers: Lines): boolean {
 }
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   const text = e.body?.text;
-  const type = values(e.headers, 'content-type')[0];
-  const nosniff = values(e.headers, 'x-content-type-options').includes('nosniff');
+  const type = headerValue(e.headers, 'content-type');
+  const nosniff = headerValues(e.headers, 'x-content-type-options').includes('nosniff');
 
   // Spring's DefaultCorsProcessor adds the same three Vary lines, but first and on every answer;
   // rs/cors adds them only to preflights, and net/http then writes them in its sorted order.
@@ -50,8 +42,7 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
   if (hasRsVary(e.headers)) {
     if (e.stage === 'preflight' && goHeaderOrder(e.headers)) {
       add(`${vary}, in net/http's sorted order, is rs/cors' preflight answer`, 'strong');
-      const cors = e.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
-      if (e.status === 200 && !cors) add('200 with those Vary lines and no Access-Control-* header is how rs/cors refuses a preflight (origin, method or headers not allowed)', 'weak');
+      if (e.status === 200 && !hasCorsHeader(e.headers)) add('200 with those Vary lines and no Access-Control-* header is how rs/cors refuses a preflight (origin, method or headers not allowed)', 'weak');
     } else add(`${vary} is consistent with rs/cors' preflight answer`, 'weak');
   } else if (e.related.some((r) => hasRsVary(r.headers) && goHeaderOrder(r.headers))) {
     add(`${vary} on the paired preflight, in net/http's sorted order, are rs/cors'`, 'strong');
@@ -89,14 +80,12 @@ const GO_METHODS: Readonly<Record<string, string>> = {
   OPTIONS: 'http.MethodOptions',
 };
 
-const str = (s: string) => `"${s}"`;
-const goMethod = (m: string) => GO_METHODS[m.toUpperCase()] ?? str(m);
+const goMethod = (m: string) => GO_METHODS[m.toUpperCase()] ?? dq(m);
 /** http.CanonicalHeaderKey: `x-csrf-token` -> `X-Csrf-Token`. */
 const canonical = (h: string) => h.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 
 function methodsNeeded(ctx: FixContext): string[] {
-  const wanted = ctx.missingMethods.length > 0 ? ctx.missingMethods : [ctx.method];
-  return wanted.map((m) => m.toUpperCase()).filter((m, i, all) => !RS_METHODS.includes(m) && all.indexOf(m) === i);
+  return neededMethods(ctx).map((m) => m.toUpperCase()).filter((m, i, all) => !RS_METHODS.includes(m) && all.indexOf(m) === i);
 }
 
 function headersNeeded(ctx: FixContext): string[] {
@@ -105,24 +94,24 @@ function headersNeeded(ctx: FixContext): string[] {
 }
 
 const allowedMethods = (ctx: FixContext) => `AllowedMethods: []string{${[...RS_METHODS, ...methodsNeeded(ctx)].map(goMethod).join(', ')}}`;
-const allowedHeaders = (ctx: FixContext) => `AllowedHeaders: []string{${[...RS_HEADERS, ...headersNeeded(ctx)].map(str).join(', ')}}`;
+const allowedHeaders = (ctx: FixContext) => `AllowedHeaders: []string{${dqList([...RS_HEADERS, ...headersNeeded(ctx)])}}`;
 
 /** `cors.Options{...}` with what this call needs beyond rs/cors' defaults. */
 function options(ctx: FixContext, credentials = ctx.credentials): string {
-  const parts = [`AllowedOrigins: []string{${str(ctx.origin)}}`];
+  const parts = [`AllowedOrigins: []string{${dq(ctx.origin)}}`];
   if (methodsNeeded(ctx).length > 0) parts.push(allowedMethods(ctx));
   if (headersNeeded(ctx).length > 0) parts.push(allowedHeaders(ctx));
   if (credentials) parts.push('AllowCredentials: true');
   return `cors.Options{${parts.join(', ')}}`;
 }
 
-const setOrigin = (ctx: FixContext) => `w.Header().Set("Access-Control-Allow-Origin", ${str(ctx.origin)})`;
+const setOrigin = (ctx: FixContext) => `w.Header().Set("Access-Control-Allow-Origin", ${dq(ctx.origin)})`;
 
 /** The OPTIONS branch a hand-written net/http handler needs before its method check. */
 function optionsBranch(ctx: FixContext): string {
-  const lines = ['if r.Method == http.MethodOptions {', `\t${setOrigin(ctx)}`, `\tw.Header().Set("Access-Control-Allow-Methods", ${str(ctx.method.toUpperCase())})`];
+  const lines = ['if r.Method == http.MethodOptions {', `\t${setOrigin(ctx)}`, `\tw.Header().Set("Access-Control-Allow-Methods", ${dq(ctx.method.toUpperCase())})`];
   const headers = ctx.requestHeaders.map(canonical);
-  if (headers.length > 0) lines.push(`\tw.Header().Set("Access-Control-Allow-Headers", ${str(headers.join(', '))})`);
+  if (headers.length > 0) lines.push(`\tw.Header().Set("Access-Control-Allow-Headers", ${dq(headers.join(', '))})`);
   if (ctx.credentials) lines.push('\tw.Header().Set("Access-Control-Allow-Credentials", "true")');
   lines.push('\tw.WriteHeader(http.StatusNoContent)', '\treturn', '}');
   return lines.join('\n');
@@ -134,10 +123,10 @@ function fix(ctx: FixContext): string | undefined {
     case 'no-cors':
       return `Nothing in this Go server sets CORS headers. Wrap the whole mux with rs/cors (github.com/rs/cors), which also answers preflights: ${wrap}, then http.ListenAndServe(addr, handler)`;
     case 'origin-not-allowed':
-      return `rs/cors compares the Origin with AllowedOrigins exactly (scheme, host and port: localhost is not 127.0.0.1, and an entry with a trailing slash never matches), and refuses with no Access-Control-* header at all (a preflight gets a bare 200 with only Vary): add ${str(ctx.origin)} to AllowedOrigins: cors.Options{AllowedOrigins: []string{..., ${str(ctx.origin)}}}. With hand-written headers, echo the Origin when it is in your list: if allowed[r.Header.Get("Origin")] { w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin")); w.Header().Add("Vary", "Origin") }`;
+      return `rs/cors compares the Origin with AllowedOrigins exactly (scheme, host and port: localhost is not 127.0.0.1, and an entry with a trailing slash never matches), and refuses with no Access-Control-* header at all (a preflight gets a bare 200 with only Vary): add ${dq(ctx.origin)} to AllowedOrigins: cors.Options{AllowedOrigins: []string{..., ${dq(ctx.origin)}}}. With hand-written headers, echo the Origin when it is in your list: if allowed[r.Header.Get("Origin")] { w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin")); w.Header().Add("Vary", "Origin") }`;
     case 'origin-fixed-other':
     case 'origin-malformed':
-      return `Access-Control-Allow-Origin must be exactly the page's origin, scheme://host:port with no path or trailing slash (trim it from configuration: strings.TrimSuffix(origin, "/")): ${setOrigin(ctx)}; to allow several origins, echo the request's Origin when it is in your list, or use rs/cors: cors.Options{AllowedOrigins: []string{${str(ctx.origin)}}}`;
+      return `Access-Control-Allow-Origin must be exactly the page's origin, scheme://host:port with no path or trailing slash (trim it from configuration: strings.TrimSuffix(origin, "/")): ${setOrigin(ctx)}; to allow several origins, echo the request's Origin when it is in your list, or use rs/cors: cors.Options{AllowedOrigins: []string{${dq(ctx.origin)}}}`;
     case 'wildcard-with-credentials':
       return `rs/cors sends * when AllowedOrigins is empty (its default) or holds "*", even with AllowCredentials; a credentialed call needs the origin named: ${options(ctx, true)}. By hand: ${setOrigin(ctx)} and w.Header().Set("Access-Control-Allow-Credentials", "true")`;
     case 'credentials-not-allowed':

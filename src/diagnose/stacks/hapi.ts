@@ -5,12 +5,7 @@
  * header and writes its own header names in lower case.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { fingerprintCollector, headerName, headerValue, headerValues, jsList, neededHeaders, ON_PAIRED, q, type Lines } from './common.js';
 
 // lib/config.js: cors.headers and cors.exposedHeaders defaults, joined with "," by lib/cors.js.
 const DEFAULT_HEADERS = ['Accept', 'Authorization', 'Content-Type', 'If-None-Match'];
@@ -28,10 +23,7 @@ const BOOM: readonly [number, string][] = [
 ];
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   // The answer's own lines first; the paired answer's only for a default the answer itself does not show.
   const defaults = (headers: Lines) =>
     headers.flatMap(([name, value]): [string, string][] => {
@@ -42,7 +34,7 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
     });
   const own = defaults(e.headers);
   for (const [, fact] of own) add(fact, 'strong');
-  for (const r of e.related) for (const [which, fact] of defaults(r.headers)) if (!own.some(([o]) => o === which)) add(`${fact} (on the paired answer)`, 'strong');
+  for (const r of e.related) for (const [which, fact] of defaults(r.headers)) if (!own.some(([o]) => o === which)) add(`${fact}${ON_PAIRED}`, 'strong');
   const text = e.body?.text;
   if (text !== undefined) {
     for (const [message, meaning] of REFUSALS) {
@@ -54,21 +46,13 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
   if (e.headers.some(([n, v]) => n === 'cache-control' && v === 'no-cache')) add("cache-control: no-cache (lower case) is hapi's default on every answer", 'weak');
   if (e.headers.some(([n, v]) => n === 'vary' && v === 'origin')) add('vary: origin (lower case) is what hapi adds on routes with cors', 'weak');
   // The preflight route echoes the one method asked for, with the default Max-Age of a day.
-  if (e.stage === 'preflight' && values(e.headers, 'access-control-max-age').includes('86400') && values(e.headers, 'access-control-allow-methods').length === 1 && !values(e.headers, 'access-control-allow-methods')[0]!.includes(',')) {
+  if (e.stage === 'preflight' && headerValues(e.headers, 'access-control-max-age').includes('86400') && headerValues(e.headers, 'access-control-allow-methods').length === 1 && !headerValue(e.headers, 'access-control-allow-methods')!.includes(',')) {
     add("a preflight answer naming the one method asked for, with access-control-max-age: 86400, is hapi's preflight route", 'weak');
   }
   return found;
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
-
-const q = (s: string) => `'${s}'`;
-const jsList = (items: readonly string[]) => `[${items.map(q).join(', ')}]`;
-
-/** Header names as people write them: `x-api-key` -> `X-Api-Key`; a name sent with capitals kept. */
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
 
 /** The requested headers hapi's default cors.headers does not cover (it always allows Origin too). */
 function beyondDefaults(headers: readonly string[]): string[] {
@@ -105,7 +89,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'origin-malformed':
       return `hapi sends CORS headers only to the origins in cors.origin, compared as exact strings ('*' wildcards aside: no trailing slash, no path; localhost and 127.0.0.1 differ), and answers a refused preflight 200 {"message":"CORS error: Origin not allowed"}. Fix: add ${q(ctx.origin)} to cors.origin, e.g. ${serverWide(ctx)}`;
     case 'header-not-allowed': {
-      const headers = beyondDefaults(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders);
+      const headers = beyondDefaults(neededHeaders(ctx));
       // hapi's defaults cover every header asked for: what refused them is not hapi's list.
       if (headers.length === 0) return undefined;
       return `hapi allows only cors.headers (default ${DEFAULT_HEADERS.join(', ')}) and answers any other requested header with 200 {"message":"CORS error: Some headers are not allowed"}: keep the defaults and add yours: additionalHeaders: ${jsList(headers)}, e.g. ${serverWide(ctx, `, additionalHeaders: ${jsList(headers)}`)}`;

@@ -5,12 +5,7 @@
  * a fetch Headers object goes out with lower-case names, its fast-path answers with capitalised ones.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { fingerprintCollector, headerValue, headerValues, jsList, ON_PAIRED, q, withNeededHeaders, withNeededMethods, type Lines } from './common.js';
 
 // hono/cors `allowMethods` default since QUERY was added (4.10); before that the list ended at
 // PATCH, the very string @koa/cors defaults to, so that one is only consistent with Hono.
@@ -18,10 +13,7 @@ const HONO_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH,QUERY';
 const HONO_OLD_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   // The answer's own lines first; the paired answer's only for what the answer itself does not show.
   const methods = (headers: Lines, where: string) => {
     for (const [name, value] of headers) {
@@ -31,20 +23,20 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
     }
   };
   methods(e.headers, '');
-  if (found.length === 0) for (const r of e.related) methods(r.headers, ' (on the paired answer)');
+  if (found.length === 0) for (const r of e.related) methods(r.headers, ON_PAIRED);
   const text = e.body?.text;
-  const type = values(e.headers, 'content-type')[0];
+  const type = headerValue(e.headers, 'content-type');
   // hono-base's notFoundHandler: c.text('404 Not Found', 404).
   if (e.status === 404 && text === '404 Not Found' && type === 'text/plain; charset=UTF-8') add('404 body "404 Not Found" (text/plain; charset=UTF-8) is Hono\'s default notFound', 'strong');
   // bearerAuth's challenge when no token came, with its default realm "".
-  if (e.status === 401 && values(e.headers, 'www-authenticate').includes('Bearer realm=""')) add('401 with WWW-Authenticate: Bearer realm="" is hono/bearer-auth\'s default answer', 'strong');
+  if (e.status === 401 && headerValues(e.headers, 'www-authenticate').includes('Bearer realm=""')) add('401 with WWW-Authenticate: Bearer realm="" is hono/bearer-auth\'s default answer', 'strong');
   // errorHandler: c.text('Internal Server Error', 500).
   if (e.status === 500 && text === 'Internal Server Error' && type === 'text/plain; charset=UTF-8') add('500 body "Internal Server Error" (text/plain; charset=UTF-8) is Hono\'s default onError', 'weak');
   // new Response(string): the fetch standard's own Content-Type, as a Hono middleware answers.
   if (type === 'text/plain;charset=UTF-8') add('Content-Type: text/plain;charset=UTF-8 is a fetch Response made from a string (Hono middleware)', 'weak');
   // hono/cors, when it names origins: Vary: Origin on the answer, and with credentials: true the
   // Allow-Credentials line even for an origin it refuses.
-  const acao = values(e.headers, 'access-control-allow-origin').length > 0;
+  const acao = headerValues(e.headers, 'access-control-allow-origin').length > 0;
   if (!acao && e.headers.some(([n, v]) => n === 'access-control-allow-credentials' && v === 'true')) {
     add('access-control-allow-credentials: true without Access-Control-Allow-Origin is hono/cors refusing an origin (credentials: true)', 'weak');
   }
@@ -61,20 +53,6 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
-
-const q = (s: string) => `'${s}'`;
-const jsList = (items: readonly string[]) => `[${items.map(q).join(', ')}]`;
-
-/** Header names as people write them: `content-type` -> `Content-Type`; a name sent with capitals kept. */
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
 
 /** `app.use('*', cors({ origin: 'http://localhost:5173', credentials: true }))`: on every path, first. */
 function use(ctx: FixContext): string {
@@ -97,11 +75,11 @@ function fix(ctx: FixContext): string | undefined {
     case 'credentials-not-allowed':
       return `hono/cors sends Access-Control-Allow-Credentials only with credentials: true: ${use({ ...ctx, credentials: true })}`;
     case 'method-not-allowed': {
-      const methods = unique([...ctx.allowedMethods, ...(ctx.missingMethods.length ? ctx.missingMethods : [ctx.method])]);
+      const methods = withNeededMethods(ctx);
       return `cors() was given allowMethods without ${ctx.method}: allowMethods: ${jsList(methods)} (or leave allowMethods out: the default is ${HONO_DEFAULT_METHODS})`;
     }
     case 'header-not-allowed': {
-      const headers = unique([...ctx.allowedHeaders, ...(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders).map(headerName)]);
+      const headers = withNeededHeaders(ctx);
       return `cors() was given allowHeaders without ${ctx.missingHeaders.join(', ') || 'the headers the page sends'}: allowHeaders: ${jsList(headers)} (or leave allowHeaders out: hono/cors then echoes Access-Control-Request-Headers)`;
     }
     case 'auth-before-cors':

@@ -5,12 +5,7 @@
  * plain answer of a Koa app names nothing; @koa/cors' defaults and Koa's own bodies do.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { fingerprintCollector, headerValue, headerValues, jsList, ON_PAIRED, q, withNeededHeaders, withNeededMethods, type Lines } from './common.js';
 
 // @koa/cors `defaults.allowMethods`. Sent with the header name as written here (ctx.set); hono/cors
 // once had the same list, but a fetch Headers object sends its names in lower case.
@@ -35,17 +30,14 @@ const REASONS: Readonly<Record<number, string>> = {
 };
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   const defaults = (headers: Lines) => headers.some(([n, v]) => n === 'Access-Control-Allow-Methods' && v === KOA_CORS_DEFAULT_METHODS);
   const fact = `Access-Control-Allow-Methods: ${KOA_CORS_DEFAULT_METHODS} is @koa/cors' default allowMethods`;
   if (defaults(e.headers)) add(fact, 'strong');
-  else if (e.related.some((r) => defaults(r.headers))) add(`${fact} (on the paired answer)`, 'strong');
+  else if (e.related.some((r) => defaults(r.headers))) add(`${fact}${ON_PAIRED}`, 'strong');
   const text = e.body?.text;
-  const type = values(e.headers, 'content-type')[0];
-  const allow = values(e.headers, 'allow')[0];
+  const type = headerValue(e.headers, 'content-type');
+  const allow = headerValue(e.headers, 'allow');
   if ((e.status === 200 || e.status === 405) && allow !== undefined && ROUTER_ALLOW.test(allow) && (text ?? '') === '' && type === 'text/plain; charset=utf-8') {
     add(`an empty ${e.status} with Allow: ${allow} (HEAD ahead of GET) is @koa/router's allowedMethods() answer to OPTIONS`, 'strong');
   }
@@ -63,7 +55,7 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
   // @koa/cors calls ctx.vary('Origin') before anything else, so Vary leads the headers it sets.
   if (e.headers[0]?.[0] === 'Vary' && e.headers[0][1] === 'Origin') {
     add(
-      values(e.headers, 'access-control-allow-origin').length
+      headerValues(e.headers, 'access-control-allow-origin').length
         ? 'Vary: Origin ahead of every other header, as @koa/cors sets it'
         : "Vary: Origin without Access-Control-Allow-Origin, as @koa/cors sends it when its origin function returns nothing for this origin",
       'weak',
@@ -73,20 +65,6 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
-
-const q = (s: string) => `'${s}'`;
-const jsList = (items: readonly string[]) => `[${items.map(q).join(', ')}]`;
-
-/** Header names as people write them: `authorization` -> `Authorization`; a name sent with capitals kept. */
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
 
 /** `app.use(cors({ origin: 'http://localhost:5173', credentials: true }))`. */
 function use(ctx: FixContext, extra = ''): string {
@@ -108,11 +86,11 @@ function fix(ctx: FixContext): string | undefined {
     case 'credentials-not-allowed':
       return `@koa/cors sends Access-Control-Allow-Credentials only with credentials: true: ${use({ ...ctx, credentials: true })}`;
     case 'method-not-allowed': {
-      const methods = unique([...ctx.allowedMethods, ...(ctx.missingMethods.length ? ctx.missingMethods : [ctx.method])]);
+      const methods = withNeededMethods(ctx);
       return `@koa/cors was given allowMethods without ${ctx.method}: allowMethods: ${jsList(methods)} (or leave allowMethods out: the default is ${KOA_CORS_DEFAULT_METHODS})`;
     }
     case 'header-not-allowed': {
-      const headers = unique([...ctx.allowedHeaders, ...(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders).map(headerName)]);
+      const headers = withNeededHeaders(ctx);
       return `@koa/cors was given allowHeaders without ${ctx.missingHeaders.join(', ') || 'the headers the page sends'}: allowHeaders: ${jsList(headers)} (or leave allowHeaders out: @koa/cors then echoes Access-Control-Request-Headers)`;
     }
     case 'auth-before-cors':

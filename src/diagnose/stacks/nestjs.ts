@@ -6,21 +6,13 @@
  * Express, the cors package's defaults): only Nest's own error bodies name Nest.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
+import { answerAndPaired, everyLine, fingerprintCollector, headerValues, jsList, q, unique, withNeededHeaders, withNeededMethods } from './common.js';
 
 // cors 2.8 `defaults.methods`, which enableCors() passes on unless `methods` is given.
 const CORS_DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   const text = e.body?.text ?? '';
   // HttpException bodies: { message, error?, statusCode } in that order, which Fastify's 404 shares
   // ("Route OPTIONS:/x not found"); what names Nest is the router's "Cannot <METHOD> <path>" and the
@@ -40,31 +32,16 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
     if (parser) add(`${e.status} ${text} is NestJS's exception filter passing on body-parser's error`, 'strong');
     else add(`${e.status} ${text} has the {statusCode, message} shape NestJS's exception filter gives errors that are not HttpExceptions`, 'weak');
   }
-  const marks = [e.headers, ...e.related.map((r) => r.headers), e.identity];
-  if (marks.some((lines) => lines.some(([n, v]) => n.toLowerCase() === 'x-powered-by' && v.trim() === 'Express'))) {
+  if (everyLine(e).some(([n, v]) => n.toLowerCase() === 'x-powered-by' && v.trim() === 'Express')) {
     add("X-Powered-By: Express is consistent with NestJS's default platform (Express)", 'weak');
   }
-  for (const headers of [e.headers, ...e.related.map((r) => r.headers)]) {
-    if (values(headers, 'access-control-allow-methods').includes(CORS_DEFAULT_METHODS)) add(`Access-Control-Allow-Methods ${CORS_DEFAULT_METHODS} is the cors package's default, which enableCors() uses`, 'weak');
+  for (const headers of answerAndPaired(e)) {
+    if (headerValues(headers, 'access-control-allow-methods').includes(CORS_DEFAULT_METHODS)) add(`Access-Control-Allow-Methods ${CORS_DEFAULT_METHODS} is the cors package's default, which enableCors() uses`, 'weak');
   }
   return found;
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
-
-const q = (s: string) => `'${s}'`;
-const jsList = (items: readonly string[]) => `[${items.map(q).join(', ')}]`;
-
-/** Header names as people write them: `authorization` -> `Authorization`; a name sent with capitals kept. */
-function headerName(name: string): string {
-  return name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()) : name;
-}
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
 
 /** `app.enableCors({ origin: 'http://localhost:5173', credentials: true })` */
 function enable(ctx: FixContext, extra = ''): string {
@@ -91,11 +68,11 @@ function fix(ctx: FixContext): string | undefined {
     case 'origin-malformed':
       return `enableCors() sends a string origin exactly as written, and ${ctx.allowOrigin ?? 'it'} is not an origin (scheme://host:port, no trailing slash or path; several go in an array): ${enable(ctx)}`;
     case 'method-not-allowed': {
-      const methods = unique([...ctx.allowedMethods, ...(ctx.missingMethods.length ? ctx.missingMethods : [ctx.method])]);
+      const methods = withNeededMethods(ctx);
       return `enableCors() was given methods without ${ctx.method}: methods: ${jsList(methods)} (or leave methods out: the default is ${CORS_DEFAULT_METHODS})`;
     }
     case 'header-not-allowed': {
-      const headers = unique([...ctx.allowedHeaders, ...(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders).map(headerName)]);
+      const headers = withNeededHeaders(ctx);
       return `enableCors() was given allowedHeaders without ${ctx.missingHeaders.join(', ') || 'the headers the page sends'}: allowedHeaders: ${jsList(headers)} (or leave allowedHeaders out: the cors package then reflects Access-Control-Request-Headers)`;
     }
     case 'preflight-unhandled':

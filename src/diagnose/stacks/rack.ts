@@ -5,24 +5,17 @@
  * test/fixtures/servers/rack.json.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-function values(headers: Lines, name: string): string[] {
-  return headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-}
-
-const has = (headers: Lines, name: string) => headers.some(([n]) => n.toLowerCase() === name);
+import { fingerprintCollector, hasCorsHeader, hasHeader, headerValue, headerValues, jsList, ON_PAIRED, q, type AddFingerprint, type Lines } from './common.js';
 
 // Resource#to_headers: every answer rack-cors touches (preflight or not) gets Allow-Methods, an
 // Expose-Headers that is empty unless `expose:` is set, and Max-Age (`max_age:`, default 7200).
-function corsMarks(headers: Lines, stage: StackEvidence['stage'], where: string, add: (e: string, w: Fingerprint['weight']) => void): void {
-  const expose = values(headers, 'access-control-expose-headers');
+function corsMarks(headers: Lines, stage: StackEvidence['stage'], where: string, add: AddFingerprint): void {
+  const expose = headerValues(headers, 'access-control-expose-headers');
   if (expose.length > 0 && expose.every((v) => v.trim() === '')) {
     add(`an empty Access-Control-Expose-Headers is rack-cors' (Resource#to_headers sends it when expose: is not set)${where}`, 'strong');
   }
-  const methods = values(headers, 'access-control-allow-methods')[0];
-  const maxAge = values(headers, 'access-control-max-age')[0];
+  const methods = headerValue(headers, 'access-control-allow-methods');
+  const maxAge = headerValue(headers, 'access-control-max-age');
   if (stage === 'request' && methods !== undefined && maxAge !== undefined) {
     const defaults = [methods === 'GET' ? 'GET alone is its default methods: [:get]' : '', maxAge === '7200' ? '7200 its default max_age' : ''].filter((d) => d !== '');
     add(`Access-Control-Allow-Methods ${methods} with Access-Control-Max-Age ${maxAge} on an actual response: rack-cors sends both on every answer${defaults.length > 0 ? ` (${defaults.join('; ')})` : ''}${where}`, 'weak');
@@ -30,10 +23,7 @@ function corsMarks(headers: Lines, stage: StackEvidence['stage'], where: string,
 }
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   for (const [name, value] of [...e.headers, ...e.identity]) {
     const lower = name.toLowerCase();
     if (lower === 'server' && /^(WEBrick|thin)\b/.test(value)) add(`${name}: ${value}`, 'strong');
@@ -41,27 +31,26 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
     if (lower === 'x-runtime') add(`${name}: ${value} is Rack::Runtime's (Rails puts it in every stack)`, 'strong');
   }
   corsMarks(e.headers, e.stage, '', add);
-  for (const r of e.related) corsMarks(r.headers, 'preflight', ' (on the paired answer)', add);
+  for (const r of e.related) corsMarks(r.headers, 'preflight', ON_PAIRED, add);
 
   const text = e.body?.text ?? '';
-  const type = values(e.headers, 'content-type')[0];
+  const type = headerValue(e.headers, 'content-type');
   // puma's Server#lowlevel_error: an exception that escaped every middleware, Rack::Cors included.
   if (text.startsWith('Puma caught this error: ')) add(`${e.status} "${text.split('\n')[0]}" is puma's answer to an exception no middleware caught`, 'strong');
   if (text.startsWith('An unhandled lowlevel error occurred.')) add(`${e.status} "An unhandled lowlevel error occurred." is puma's answer to an exception no middleware caught`, 'strong');
   if (text.includes('Sinatra doesn’t know this ditty.')) add(`${e.status} "Sinatra doesn’t know this ditty." is Sinatra's development 404 page`, 'strong');
-  if (values(e.headers, 'x-cascade').includes('pass')) add('X-Cascade: pass is the Rack routers\' "no route" mark (Sinatra, Rails)', 'strong');
+  if (headerValues(e.headers, 'x-cascade').includes('pass')) add('X-Cascade: pass is the Rack routers\' "no route" mark (Sinatra, Rails)', 'strong');
   if (text.includes('You need to sign in or sign up before continuing.')) add(`${e.status} "You need to sign in or sign up before continuing." is Devise's failure message (Warden)`, 'strong');
-  if (values(e.headers, 'x-xss-protection').includes('1; mode=block') && values(e.headers, 'x-frame-options').includes('SAMEORIGIN')) {
+  if (headerValues(e.headers, 'x-xss-protection').includes('1; mode=block') && headerValues(e.headers, 'x-frame-options').includes('SAMEORIGIN')) {
     add('X-XSS-Protection: 1; mode=block with X-Frame-Options: SAMEORIGIN are Rack::Protection\'s (Sinatra) headers', 'weak');
   }
   if (type !== undefined && /^text\/html;charset=utf-8$/.test(type)) add(`Content-Type: ${type} (no space before charset) is Sinatra's spelling`, 'weak');
-  const challenge = values(e.headers, 'www-authenticate')[0];
-  if (e.status === 401 && challenge?.startsWith('Basic realm=') && type === 'text/plain' && values(e.headers, 'content-length')[0] === '0') {
+  const challenge = headerValue(e.headers, 'www-authenticate');
+  if (e.status === 401 && challenge?.startsWith('Basic realm=') && type === 'text/plain' && headerValue(e.headers, 'content-length') === '0') {
     add(`401 text/plain, empty, with WWW-Authenticate: ${challenge} is Rack::Auth::Basic's answer`, 'weak');
   }
   // Rack::Cors#call answers every preflight [200, headers, []] itself; a refused one has no headers.
-  const cors = e.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
-  if (e.stage === 'preflight' && e.status === 200 && !cors && !has(e.headers, 'vary') && !has(e.headers, 'content-type') && text === '') {
+  if (e.stage === 'preflight' && e.status === 200 && !hasCorsHeader(e.headers) && !hasHeader(e.headers, 'vary') && !hasHeader(e.headers, 'content-type') && text === '') {
     add('an empty 200 with no header of its own is how rack-cors refuses a preflight (origin, path, method or headers not allowed)', 'weak');
   }
   return found;
@@ -71,7 +60,6 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
 
 // The methods list of rack-cors' README; `methods:` defaults to [:get] only.
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head'];
-const q = (s: string) => `'${s}'`;
 
 function methods(ctx: FixContext): string {
   const extra = [ctx.method, ...ctx.missingMethods].map((m) => m.toLowerCase()).filter((m, i, all) => !METHODS.includes(m) && all.indexOf(m) === i);
@@ -110,7 +98,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'method-not-allowed':
       return `Rack::Cors allows only the resource's methods:, [:get] when it is not given, and refuses a preflight with an empty 200 (no Access-Control-Allow-Origin, so Chrome blames the origin); its other answers show the list in Access-Control-Allow-Methods. List the method: resource ${q(pattern(ctx.path))}, headers: :any, methods: ${methods(ctx)}`;
     case 'header-not-allowed':
-      return `Without headers:, Rack::Cors allows only Accept, Accept-Language, Content-Language and Content-Type, and refuses a preflight with an empty 200 (no Access-Control-Allow-Origin, so Chrome blames the origin): resource ${q(pattern(ctx.path))}, headers: :any (or headers: [${ctx.requestHeaders.map(q).join(', ')}])`;
+      return `Without headers:, Rack::Cors allows only Accept, Accept-Language, Content-Language and Content-Type, and refuses a preflight with an empty 200 (no Access-Control-Allow-Origin, so Chrome blames the origin): resource ${q(pattern(ctx.path))}, headers: :any (or headers: ${jsList(ctx.requestHeaders)})`;
     case 'auth-before-cors':
       return `The authentication answered ${ctx.status} before Rack::Cors ran: a preflight never carries cookies or Authorization, and Warden throws past every middleware between it and the app. Make Rack::Cors the first middleware: in config.ru, \`use Rack::Cors\` above the authentication middleware (use Warden::Manager, use Rack::Auth::Basic); in Rails, config.middleware.insert_before 0, Rack::Cors (Devise's Warden::Manager is already in the stack)`;
     case 'redirect-to-login':

@@ -6,10 +6,7 @@
  * DefaultErrorAttributes, Tomcat's Http11Processor.prepareResponse.
  */
 import type { FixContext, Fingerprint, StackEvidence, StackProfile } from '../types.js';
-
-type Lines = readonly (readonly [string, string])[];
-
-const values = (headers: Lines, name: string): string[] => headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+import { answerAndPaired, dqList, fingerprintCollector, headerName, headerValue, headerValues, neededHeaders, unique, type Lines } from './common.js';
 
 // DefaultCorsProcessor.processRequest: response.addHeader(VARY, ...) for each, before it even looks at
 // the Origin, so every answer it touches (refused, allowed, preflight or not) has them, first.
@@ -26,7 +23,7 @@ const BOOT_ERROR = /^\{"timestamp":"[^"]*","status":\d{3},"error":"[^"]*",(?:"me
 const BOOT_ERROR_REACTIVE = /^\{"timestamp":"[^"]*","path":"[^"]*","status":\d{3},"error":"[^"]*",(?:"message":"[^"]*",)?"requestId":"[^"]*"/;
 
 function springVary(headers: Lines): boolean {
-  const vary = values(headers, 'vary');
+  const vary = headerValues(headers, 'vary');
   const at = vary.indexOf(VARY[0] as string);
   return at >= 0 && VARY.every((v, i) => vary[at + i] === v);
 }
@@ -39,10 +36,7 @@ function varyFirst(headers: Lines): boolean {
 }
 
 function fingerprints(e: StackEvidence): Fingerprint[] {
-  const found: Fingerprint[] = [];
-  const add = (evidence: string, weight: Fingerprint['weight']) => {
-    if (!found.some((f) => f.evidence === evidence)) found.push({ evidence, weight });
-  };
+  const { found, add } = fingerprintCollector();
   const text = e.body?.text ?? '';
   const h = e.headers;
   // DefaultCorsProcessor.rejectRequest (servlet): 403 and these bytes, for an origin, a method or
@@ -66,24 +60,24 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
   // Spring Security's default headers, in HeadersConfigurer's order.
   const security = [
     ['X-Content-Type-Options', 'nosniff'],
-    ['X-XSS-Protection', values(h, 'x-xss-protection')[0] === '1; mode=block' ? '1; mode=block' : '0'],
+    ['X-XSS-Protection', headerValue(h, 'x-xss-protection') === '1; mode=block' ? '1; mode=block' : '0'],
     ['Cache-Control', CACHE_CONTROL],
     ['Pragma', 'no-cache'],
     ['Expires', '0'],
   ] as const;
   const at = security.map(([n, v]) => h.findIndex(([hn, hv]) => hn.toLowerCase() === n.toLowerCase() && hv === v));
   if (at.every((i, k) => i >= 0 && (k === 0 || i > (at[k - 1] as number)))) {
-    const frame = values(h, 'x-frame-options')[0];
+    const frame = headerValue(h, 'x-frame-options');
     const lines = [...security.map(([n, v]) => `${n}: ${v}`), ...(frame ? [`X-Frame-Options: ${frame}`] : [])];
     add(`${lines.join(', ')} in that order are Spring Security's default headers`, 'strong');
-  } else if (values(h, 'cache-control').includes(CACHE_CONTROL) && values(h, 'expires').includes('0')) {
+  } else if (headerValues(h, 'cache-control').includes(CACHE_CONTROL) && headerValues(h, 'expires').includes('0')) {
     add(`Cache-Control: ${CACHE_CONTROL} with Expires: 0 is Spring Security's CacheControlHeadersWriter`, 'weak');
   }
-  if (values(h, 'www-authenticate').includes('Basic realm="Realm"')) add('WWW-Authenticate: Basic realm="Realm" is Spring Security\'s default HTTP Basic realm', 'weak');
+  if (headerValues(h, 'www-authenticate').includes('Basic realm="Realm"')) add('WWW-Authenticate: Basic realm="Realm" is Spring Security\'s default HTTP Basic realm', 'weak');
 
   // Named as HttpHeaders spells them (Tomcat and Reactor Netty keep the case): @fastify/cors 11 sends
   // the same GET,HEAD,POST under a lower-case name.
-  for (const headers of [h, ...e.related.map((r) => r.headers)]) {
+  for (const headers of answerAndPaired(e)) {
     const methods = headers.find(([n]) => n === 'Access-Control-Allow-Methods')?.[1];
     const maxAge = headers.find(([n]) => n === 'Access-Control-Max-Age')?.[1];
     if (methods === DEFAULT_METHODS.join(',') && maxAge === '1800') add("Access-Control-Allow-Methods GET,HEAD,POST with Access-Control-Max-Age 1800 are CorsConfiguration.applyPermitDefaultValues' (CorsRegistry, @CrossOrigin)", 'strong');
@@ -91,22 +85,11 @@ function fingerprints(e: StackEvidence): Fingerprint[] {
     else if (maxAge === '1800') add("Access-Control-Max-Age 1800 is Spring's default maxAge", 'weak');
   }
   // Tomcat's default keepAliveTimeout is its connectionTimeout, 60 s in embedded Tomcat.
-  if (values(h, 'keep-alive').includes('timeout=60')) add("Keep-Alive: timeout=60 is embedded Tomcat's default (Spring Boot's server)", 'weak');
+  if (headerValues(h, 'keep-alive').includes('timeout=60')) add("Keep-Alive: timeout=60 is embedded Tomcat's default (Spring Boot's server)", 'weak');
   return found;
 }
 
 // ---- fixes -------------------------------------------------------------------------------------
-
-const str = (items: readonly string[]) => items.map((i) => `"${i}"`).join(', ');
-
-function unique(items: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const item of items) if (!out.some((o) => o.toLowerCase() === item.toLowerCase())) out.push(item);
-  return out;
-}
-
-/** Header names as people write them: `content-type` -> `Content-Type`. */
-const headerName = (name: string) => (name === name.toLowerCase() ? name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase()) : name);
 
 function methodsOf(ctx: FixContext): string[] {
   const allowed = ctx.allowedMethods.length ? ctx.allowedMethods : DEFAULT_METHODS;
@@ -120,16 +103,16 @@ function headersOf(ctx: FixContext): string[] {
 /** registry.addMapping("/**").allowedOrigins(...)..., the one-line global configuration. */
 function mapping(ctx: FixContext, opts: { headers?: boolean; credentials?: boolean } = {}): string {
   const methods = methodsOf(ctx);
-  const list = opts.headers && ctx.requestHeaders.length ? str(headersOf(ctx)) : '"*"';
+  const list = opts.headers && ctx.requestHeaders.length ? dqList(headersOf(ctx)) : '"*"';
   const creds = opts.credentials ?? ctx.credentials;
-  return `registry.addMapping("/**").allowedOrigins("${ctx.origin}")${methods.join() === DEFAULT_METHODS.join() ? '' : `.allowedMethods(${str(methods)})`}${opts.headers ? `.allowedHeaders(${list})` : ''}${creds ? '.allowCredentials(true)' : ''};`;
+  return `registry.addMapping("/**").allowedOrigins("${ctx.origin}")${methods.join() === DEFAULT_METHODS.join() ? '' : `.allowedMethods(${dqList(methods)})`}${opts.headers ? `.allowedHeaders(${list})` : ''}${creds ? '.allowCredentials(true)' : ''};`;
 }
 
 const IN_MVC = 'in a WebMvcConfigurer (WebFluxConfigurer for WebFlux), addCorsMappings(CorsRegistry registry):';
 const SECURITY = 'With Spring Security, also http.cors(Customizer.withDefaults()) in the SecurityFilterChain, so its CorsFilter answers the preflight before authentication.';
 
 function securityCors(ctx: FixContext): string {
-  return `http.cors(Customizer.withDefaults()) in the SecurityFilterChain (Spring Security's CorsFilter then answers the preflight before any authentication, from your addCorsMappings or a CorsConfigurationSource bean: CorsConfiguration config = new CorsConfiguration(); config.setAllowedOrigins(List.of("${ctx.origin}")); config.setAllowedMethods(List.of(${str(methodsOf(ctx))})); config.setAllowedHeaders(List.of("*"));${ctx.credentials ? ' config.setAllowCredentials(true);' : ''} UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource(); source.registerCorsConfiguration("/**", config);)`;
+  return `http.cors(Customizer.withDefaults()) in the SecurityFilterChain (Spring Security's CorsFilter then answers the preflight before any authentication, from your addCorsMappings or a CorsConfigurationSource bean: CorsConfiguration config = new CorsConfiguration(); config.setAllowedOrigins(List.of("${ctx.origin}")); config.setAllowedMethods(List.of(${dqList(methodsOf(ctx))})); config.setAllowedHeaders(List.of("*"));${ctx.credentials ? ' config.setAllowCredentials(true);' : ''} UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource(); source.registerCorsConfiguration("/**", config);)`;
 }
 
 function fix(ctx: FixContext): string | undefined {
@@ -156,15 +139,15 @@ function fix(ctx: FixContext): string | undefined {
     case 'auth-before-cors':
       return `Spring Security answered ${ctx.status} before Spring MVC's CORS handling ran (a preflight never carries cookies or Authorization): enable CORS in the security chain: ${securityCors(ctx)}. Permitting OPTIONS alone (requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()) lets the preflight through, but the calls' own ${ctx.status}s still lack CORS headers${ctx.status === 403 ? `. A 403 with no body and none of Spring Security's headers is WebFlux's CORS refusal instead (its DefaultCorsProcessor.rejectRequest writes no body; origin, method or headers not allowed): ${IN_MVC} ${mapping(ctx, { headers: true })}` : ''}`;
     case 'preflight-unhandled':
-      return `OPTIONS ${ctx.path} was answered ${ctx.status} by something outside Spring MVC's handler mappings (a servlet or filter of its own), which Spring's CORS never sees: register a CorsFilter first: @Bean FilterRegistrationBean<CorsFilter> corsFilter() with new CorsFilter(source) and setOrder(Ordered.HIGHEST_PRECEDENCE), source registering "/**" for ${ctx.origin} (${str(methodsOf(ctx))})`;
+      return `OPTIONS ${ctx.path} was answered ${ctx.status} by something outside Spring MVC's handler mappings (a servlet or filter of its own), which Spring's CORS never sees: register a CorsFilter first: @Bean FilterRegistrationBean<CorsFilter> corsFilter() with new CorsFilter(source) and setOrder(Ordered.HIGHEST_PRECEDENCE), source registering "/**" for ${ctx.origin} (${dqList(methodsOf(ctx))})`;
     case 'error-without-cors':
       return `The ${ctx.status} went out without CORS headers, so Chrome hides it. In Spring this is most often (1) an exception before Spring MVC's CORS handling, in a filter or Spring Security: enable ${securityCors(ctx)}; or (2) since Spring 5.3, CorsConfiguration.checkOrigin throwing "IllegalArgumentException: When allowCredentials is true, allowedOrigins cannot contain the special value "*" …" (look for it in the log): replace allowedOrigins("*") with allowedOriginPatterns("*") or list "${ctx.origin}". Then fix the ${ctx.status} itself`;
     case 'route-excluded':
       return `The preflight passed but ${ctx.method} ${ctx.path} answered without CORS headers: the path is outside registry.addMapping(...)'s pattern, @CrossOrigin sits on another handler, or a filter answered before DispatcherServlet. Map every path: ${mapping(ctx)}`;
     case 'method-not-allowed':
-      return `allowedMethods defaults to GET, HEAD, POST (CorsConfiguration.applyPermitDefaultValues, used by CorsRegistry and @CrossOrigin): list ${ctx.method}: .allowedMethods(${str(methodsOf(ctx))}), e.g. ${mapping(ctx)}`;
+      return `allowedMethods defaults to GET, HEAD, POST (CorsConfiguration.applyPermitDefaultValues, used by CorsRegistry and @CrossOrigin): list ${ctx.method}: .allowedMethods(${dqList(methodsOf(ctx))}), e.g. ${mapping(ctx)}`;
     case 'header-not-allowed':
-      return `allowedHeaders lacks ${(ctx.missingHeaders.length ? ctx.missingHeaders : ctx.requestHeaders).join(', ')}: Spring answers a preflight with only the requested headers it allows (CorsConfiguration.checkHeaders): .allowedHeaders(${str(headersOf(ctx))}) (or "*", the CorsRegistry default), e.g. ${mapping(ctx, { headers: true })}`;
+      return `allowedHeaders lacks ${neededHeaders(ctx).join(', ')}: Spring answers a preflight with only the requested headers it allows (CorsConfiguration.checkHeaders): .allowedHeaders(${dqList(headersOf(ctx))}) (or "*", the CorsRegistry default), e.g. ${mapping(ctx, { headers: true })}`;
     case 'redirect-before-cors':
       return `A ${ctx.status} redirect${ctx.location ? ` to ${ctx.location}` : ''} answered before CORS ran, and Chrome never follows one for a preflight: call the final URL from the page. In Spring Boot the usual sources are Spring Security's requiresChannel()/requiresSecure() (http to https) and Tomcat's redirect of a context root without its slash`;
     case 'redirect-target-no-cors':
