@@ -2,94 +2,32 @@
  * The Fastify profile against what a real Fastify 5 with @fastify/cors 11 answered real Chromium:
  * test/fixtures/servers/fastify.json, recorded by `node test/servers/record.mjs fastify`.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../src/cors/index.js';
-import type { HeaderLine, Verdict } from '../../../src/cors/types.js';
-import { fixContext } from '../../../src/diagnose/context.js';
+import type { HeaderLine } from '../../../src/cors/types.js';
 import { fastify } from '../../../src/diagnose/stacks/fastify.js';
-import type { DiagnosisCode, FixContext, Observation, StackEvidence } from '../../../src/diagnose/types.js';
+import type { StackEvidence } from '../../../src/diagnose/types.js';
+import type { RecordedExchange } from '../../support/servers.js';
+import {
+  answersOf,
+  caseNamed,
+  contextFor,
+  evidenceOf,
+  itFindsNoStrongFingerprint,
+  itFixesEveryCase,
+  itPrintsTheBlockedAnswers,
+  itWritesTheWholeFix,
+  loadFixture,
+  observation,
+  otherStackAnswers,
+  prints as printsOf,
+  strongOf,
+  textBody,
+} from '../../support/stack-cases.js';
 
-interface Recorded {
-  stage: 'preflight' | 'request';
-  target: string;
-  request: { method: string; url: string; headers: HeaderLine[] };
-  response?: { status: number; headers: HeaderLine[] };
-  body?: { base64: string; bytes: number; truncated: boolean };
-}
-interface Run {
-  call: { credentials?: string };
-  exchanges: Recorded[];
-}
-interface Case {
-  name: string;
-  intent: DiagnosisCode;
-  calls: Run[];
-  fix: { applied: string; calls: Run[] };
-}
-
-const load = (stack: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/servers/${stack}.json`, import.meta.url)), 'utf8')) as { cases: Case[] };
-const fixture = load('fastify');
-const byName = (name: string) => fixture.cases.find((c) => c.name === name) as Case;
-
-function observation(e: Recorded): Observation {
-  const type = e.response?.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
-  return {
-    stage: e.stage,
-    request: e.request,
-    response: e.response ?? { status: 0, headers: [] },
-    ...(e.body ? { body: { text: Buffer.from(e.body.base64, 'base64').toString('utf8'), type, bytes: e.body.bytes, truncated: e.body.truncated } } : {}),
-  };
-}
-
-function evidenceOf(o: Observation, related: Observation[] = []): StackEvidence {
-  return { stage: o.stage, status: o.response.status, headers: o.response.headers, ...(o.body ? { body: o.body } : {}), related: related.map((r) => r.response), identity: [] };
-}
-
-interface Failing {
-  exchange: Observation;
-  verdict: Verdict;
-  preflight?: { observation: Observation; verdict: Verdict };
-}
-
-/**
- * The exchange Chrome blocked in the case's last call (its preflight if that failed, else the
- * request, or the redirect that left for the sign-in page), judged with the page's credentials mode.
- */
-function failing(c: Case): Failing {
-  const last = c.calls.at(-1) as Run;
-  const credentials = last.call.credentials === 'include' ? 'include' : 'omit';
-  const judged = (o: Observation) => judge({ ...o, context: { credentials } });
-  const exchanges = last.exchanges.filter((e) => e.target === 'api' && e.response);
-  const pre = exchanges.find((e) => e.stage === 'preflight');
-  const req = exchanges.find((e) => e.stage === 'request');
-  if (pre) {
-    const preflight = observation(pre);
-    const verdict = judged(preflight);
-    if (verdict.verdict === 'blocked' || !req) return { exchange: preflight, verdict };
-    const exchange = observation(req);
-    return { exchange, verdict: judged(exchange), preflight: { observation: preflight, verdict } };
-  }
-  const exchange = observation(req as Recorded);
-  return { exchange, verdict: judged(exchange) };
-}
-
-function contextFor(c: Case): FixContext {
-  const f = failing(c);
-  const location = f.exchange.response.headers.find(([n]) => n.toLowerCase() === 'location')?.[1];
-  return fixContext(f, { code: c.intent, evidence: [], ...(location ? { location } : {}) });
-}
-
-const prints = (e: StackEvidence) => fastify.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
-const strong = (e: StackEvidence) => fastify.recognise(e).filter((f) => f.weight === 'strong').map((f) => f.evidence);
-
-const answersOf = (cases: Case[]) =>
-  cases.flatMap((c) =>
-    [...c.calls, ...c.fix.calls].flatMap((run, i) =>
-      run.exchanges.filter((e) => e.target === 'api' && e.response).map((e) => [`${c.name} #${i} ${e.stage} ${e.response?.status}`, e] as const),
-    ),
-  );
+const fixture = loadFixture('fastify');
+const byName = (name: string) => caseNamed(fixture, name);
+const prints = (e: StackEvidence) => printsOf(fastify, e);
+const strong = (e: StackEvidence) => strongOf(fastify, e);
 
 const lowerCase = (first: string) => `weak header names in lower case (${first}) beside Node's own Date: Fastify's reply.header (also hapi, Hono on Node)`;
 const jsonType = "weak content-type: application/json; charset=utf-8 (lower-case name) is the type of Fastify's JSON replies (hapi's too)";
@@ -102,7 +40,7 @@ describe('fastify: recognise', () => {
    * carries only weak marks (lower-case names, which hapi and Hono on Node share), so the
    * diagnosis needs the paired preflight, the history or --stack to name Fastify there.
    */
-  const expectedStrong = (e: Recorded): string[] => {
+  const expectedStrong = (e: RecordedExchange): string[] => {
     const o = observation(e);
     const text = o.body?.text ?? '';
     const out: string[] = [];
@@ -134,14 +72,7 @@ describe('fastify: recognise', () => {
     ['fastify-no-credentials', [lowerCase('access-control-allow-origin'), jsonType]],
     ['fastify-origin-127', [`strong ${defaultMethods}`, lowerCase('vary')]],
   ];
-  it.each(blocked)('%s: the blocked answer', (name, expected) => {
-    const { exchange, preflight } = failing(byName(name));
-    expect(prints(evidenceOf(exchange, preflight ? [preflight.observation] : []))).toEqual(expected);
-  });
-
-  it('covers every recorded case', () => {
-    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
-  });
+  itPrintsTheBlockedAnswers(fastify, fixture, blocked);
 
   // Not seen in the recording (the capture proxy closes each connection): Fastify's keepAliveTimeout.
   it.each([
@@ -159,11 +90,9 @@ describe('fastify: recognise', () => {
 });
 
 describe('fastify: fix', () => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
-    expect(fastify.fix(contextFor(c))).toContain(c.fix.applied);
-  });
+  itFixesEveryCase(fastify, fixture);
 
-  it.each([
+  itWritesTheWholeFix(fastify, fixture, [
     ['fastify-no-cors', "Register @fastify/cors (npm install @fastify/cors; import cors from '@fastify/cors'): await fastify.register(cors, { origin: 'http://localhost:5173' })"],
     ['fastify-default-methods', "@fastify/cors allows GET,HEAD,POST (its default is GET,HEAD,POST since 11): add PUT in the plugin's options: methods: ['GET', 'HEAD', 'POST', 'PUT']"],
     [
@@ -178,9 +107,7 @@ describe('fastify: fix', () => {
       'fastify-handler-headers',
       "Nothing answers OPTIONS /api/items/1 (status 404): headers set in handlers or hooks do not make an OPTIONS route. Register @fastify/cors, which adds an OPTIONS * route and answers preflights: await fastify.register(cors, { origin: 'http://localhost:5173', methods: ['GET', 'HEAD', 'POST', 'PUT'] }), and drop the hand-set headers",
     ],
-  ])('%s: the whole fix', (name, text) => {
-    expect(fastify.fix(contextFor(byName(name)))).toBe(text);
-  });
+  ]);
 
   it('a trailing slash is fixed to the one origin, not a list', () => {
     const ctx = { ...contextFor(byName('fastify-origin-csv')), allowOrigin: 'http://localhost:5173/' };
@@ -190,20 +117,17 @@ describe('fastify: fix', () => {
 
 describe('fastify: answers of other stacks', () => {
   const lines = (...l: [string, string][]) => l;
-  const text = (t: string, type: string) => ({ text: t, type, bytes: t.length, truncated: false });
   const hand: [string, StackEvidence][] = [
     ['nginx 404', { stage: 'preflight', status: 404, headers: lines(['Server', 'nginx/1.22.1'], ['Content-Type', 'text/html']), related: [], identity: [] }],
     ['Flask 404', { stage: 'preflight', status: 404, headers: lines(['Server', 'Werkzeug/2.2.2 Python/3.11.2'], ['Content-Type', 'text/html; charset=utf-8']), related: [], identity: [] }],
     // hapi's Boom error has the serializer's keys, but no FST_ code and no "Route … not found".
-    ['hapi Boom 404', { stage: 'preflight', status: 404, headers: lines(['content-type', 'application/json; charset=utf-8'], ['cache-control', 'no-cache'], ['Date', 'Thu, 03 Dec 2026 08:26:08 GMT']), body: text('{"statusCode":404,"error":"Not Found","message":"Not Found"}', 'application/json; charset=utf-8'), related: [], identity: [] }],
+    ['hapi Boom 404', { stage: 'preflight', status: 404, headers: lines(['content-type', 'application/json; charset=utf-8'], ['cache-control', 'no-cache'], ['Date', 'Thu, 03 Dec 2026 08:26:08 GMT']), body: textBody('{"statusCode":404,"error":"Not Found","message":"Not Found"}', 'application/json; charset=utf-8'), related: [], identity: [] }],
     ['Hono cors preflight', { stage: 'preflight', status: 204, headers: lines(['access-control-allow-methods', 'GET,HEAD,PUT,POST,DELETE,PATCH'], ['access-control-allow-origin', '*'], ['Date', 'Thu, 03 Dec 2026 08:26:08 GMT']), related: [], identity: [] }],
-    ['NestJS 404 on Express', { stage: 'preflight', status: 404, headers: lines(['X-Powered-By', 'Express'], ['Content-Type', 'application/json; charset=utf-8']), body: text('{"message":"Cannot OPTIONS /api/items/1","error":"Not Found","statusCode":404}', 'application/json; charset=utf-8'), related: [], identity: [] }],
+    ['NestJS 404 on Express', { stage: 'preflight', status: 404, headers: lines(['X-Powered-By', 'Express'], ['Content-Type', 'application/json; charset=utf-8']), body: textBody('{"message":"Cannot OPTIONS /api/items/1","error":"Not Found","statusCode":404}', 'application/json; charset=utf-8'), related: [], identity: [] }],
     // The cors package's default list, written with its own case: Express, not @fastify/cors.
     ['Express cors defaults', { stage: 'preflight', status: 204, headers: lines(['X-Powered-By', 'Express'], ['Access-Control-Allow-Methods', 'GET,HEAD,PUT,PATCH,POST,DELETE'], ['Content-Length', '0']), related: [], identity: [] }],
-    ['Go net/http 404', { stage: 'request', status: 404, headers: lines(['Content-Type', 'text/plain; charset=utf-8']), body: text('404 page not found\n', 'text/plain; charset=utf-8'), related: [], identity: [] }],
-    ...answersOf(load('express').cases).map(([name, e]) => [`express ${name}`, evidenceOf(observation(e))] as [string, StackEvidence]),
+    ['Go net/http 404', { stage: 'request', status: 404, headers: lines(['Content-Type', 'text/plain; charset=utf-8']), body: textBody('404 page not found\n', 'text/plain; charset=utf-8'), related: [], identity: [] }],
+    ...otherStackAnswers('express'),
   ];
-  it.each(hand)('%s: no strong fingerprint', (_, e) => {
-    expect(strong(e)).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(fastify, hand);
 });
