@@ -145,6 +145,18 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     });
   }
 
+  /**
+   * While true, each record also carries the exchange's header lines, by reference and never
+   * logged (read them with `wireOf(record)`, log/wire.ts): what the inspector shows side by side.
+   */
+  get keepWire(): boolean {
+    return this.memory.keepWire ?? false;
+  }
+
+  set keepWire(on: boolean) {
+    this.memory.keepWire = on;
+  }
+
   /** The port actually bound (after `listen`). */
   get port(): number | undefined {
     const address = this.server.address();

@@ -7,6 +7,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { classifyRequest, credentialsOf, firstHeaderValue, judge, normalizedHeader } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
 import { buildRecord, judgedFields, levelFor, summarize, withHeaders, type CredentialsSign, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
+import { keepWire } from '../log/wire.js';
 import { diagnose, observe } from '../diagnose/index.js';
 import type { BodyExcerpt, DiagnosisInput, Observation, ServerHistory } from '../diagnose/types.js';
 import { browserOrigin, browserUrl, initiatorOf, requestSnapshot } from './exchange.js';
@@ -24,6 +25,8 @@ export interface Memory {
   history: ServerHistory;
   /** Page origins seen sending cookies to the target (bounded): the sign that they use credentials. */
   readonly credentialed: Set<string>;
+  /** Set while an inspector follows: each record keeps references to its header lines (log/wire.ts). */
+  keepWire?: boolean;
   nextId(): string;
 }
 
@@ -222,6 +225,7 @@ function finish(
 ): Outcome {
   remember(session, verdict, response, memory, outcome.record, outcome.judgment?.echoesCredentials);
   if (options.logger?.isLevelEnabled('debug')) withHeaders(outcome.record, session.request.headers, sent, options.logSecrets);
+  if (memory.keepWire) keepWire(outcome.record, { request: session.request.headers, response: response.headers, sent });
   return outcome;
 }
 
@@ -234,6 +238,7 @@ export function answerPreflight(session: Session, options: ResolvedOptions, memo
   record.patched = { removed: [], added: patched.record?.added ?? [], answeredPreflight: true };
   record.msg = summarize(record);
   remember(session, verdict, { status: 204, headers: patched.headers }, memory, record);
+  if (memory.keepWire) keepWire(record, { request: session.request.headers, response: [], sent: patched.headers, unanswered: true });
   return { status: 204, headers: patched.headers, record };
 }
 

@@ -1,0 +1,38 @@
+/** The live stream and its reconnection (/js/connection.js). */
+// Browser code kept as text: no backtick and no dollar-brace inside (String.raw keeps backslashes).
+export const CONNECTION_JS = String.raw`// The live stream: server-sent events, which browsers reconnect by themselves (sending the last
+// event id, so corscope sends only what was missed). When the browser gives up (corscope was
+// away and something else answered), the page starts a new stream after a pause, from where it was.
+
+export function connect(handlers) {
+  let lastId = '';
+  let source = null;
+  let delay = 1000;
+  let timer = 0;
+
+  function open() {
+    clearTimeout(timer);
+    source = new EventSource('/events' + (lastId ? '?after=' + encodeURIComponent(lastId) : ''));
+    source.addEventListener('hello', (event) => {
+      delay = 1000;
+      handlers.hello(JSON.parse(event.data));
+    });
+    source.addEventListener('exchange', (event) => {
+      lastId = event.lastEventId;
+      handlers.exchange(JSON.parse(event.data));
+    });
+    source.addEventListener('gap', (event) => handlers.gap(JSON.parse(event.data)));
+    source.addEventListener('live', () => handlers.status('live'));
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) {
+        handlers.status('offline');
+        timer = setTimeout(open, delay);
+        delay = Math.min(delay * 2, 10000);
+      } else handlers.status('reconnecting');
+    });
+  }
+
+  open();
+  return { close: () => { clearTimeout(timer); if (source) source.close(); } };
+}
+`;

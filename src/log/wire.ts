@@ -1,0 +1,54 @@
+/**
+ * The header lines of an exchange as they were on the wire, for the inspector's side-by-side view.
+ * The log writes them only at debug level (the record's `headers`); the inspector needs them for
+ * every exchange, so they ride on the record under a symbol: not an own enumerable field, so pino,
+ * JSON.stringify, the pretty view and the judgment cache never see them. They are references to
+ * arrays the exchange already built (nothing is copied), kept only while an inspector asks for
+ * them, and redacted when they are serialized (`wireLines`), exactly as the log redacts.
+ */
+import type { HeaderLine } from '../cors/types.js';
+import type { ExchangeRecord } from './record.js';
+import { redactLines } from './redact.js';
+
+export interface WireLines {
+  /** The request's header lines as the browser sent them. */
+  readonly request: readonly HeaderLine[];
+  /** The response's header lines as the target sent them (a Location pointing at the target rewritten to corscope). */
+  readonly response: readonly HeaderLine[];
+  /** What the browser got (patched when patch mode changed it). */
+  readonly sent: readonly HeaderLine[];
+  /** Set when no target answered this request (corscope answered the preflight itself). */
+  readonly unanswered?: boolean;
+}
+
+const WIRE = Symbol.for('corscope.wire');
+
+/** Attaches the exchange's header lines to its record (non-enumerable: never logged). */
+export function keepWire(record: ExchangeRecord, lines: WireLines): void {
+  Object.defineProperty(record, WIRE, { value: lines, configurable: true, writable: true, enumerable: false });
+}
+
+export function wireOf(record: ExchangeRecord): WireLines | undefined {
+  return (record as { [WIRE]?: WireLines })[WIRE];
+}
+
+export interface ShownLines {
+  request: HeaderLine[];
+  response: HeaderLine[];
+  /** Only when patch mode changed what the browser got. */
+  sent?: HeaderLine[];
+  unanswered?: true;
+}
+
+/** The record's lines as the log would write them: secrets redacted unless `--log-secrets`. */
+export function shownLines(record: ExchangeRecord, logSecrets: boolean): ShownLines | undefined {
+  const lines = wireOf(record);
+  if (!lines) return undefined;
+  const show = (l: readonly HeaderLine[]): HeaderLine[] => (logSecrets ? [...l] : redactLines(l));
+  return {
+    request: show(lines.request),
+    response: show(lines.response),
+    ...(record.patched ? { sent: show(lines.sent) } : {}),
+    ...(lines.unanswered ? { unanswered: true as const } : {}),
+  };
+}
