@@ -384,15 +384,21 @@ export function itFindsNoStrongFingerprint(profile: StackProfile, answers: (read
   });
 }
 
-/** For each case, the fix for its intent holds what the recorded fix applied (`title` gets the case's name, then its intent). */
-export function itFixesEveryCase(profile: StackProfile, fixture: StackFixture, title = '%s: the fix for its intent holds what was applied', context: ContextOf = contextFor): void {
+/** How a fix test reads a case: `title` gets the case's name, then its intent; `context` gives the fix writer's facts. */
+interface FixOptions {
+  readonly title?: string;
+  readonly context?: ContextOf;
+}
+
+/** For each case, the fix for its intent holds what the recorded fix applied. */
+export function itFixesEveryCase(profile: StackProfile, fixture: StackFixture, { title = '%s: the fix for its intent holds what was applied', context = contextFor }: FixOptions = {}): void {
   it.each(fixture.cases.map((c) => [c.name, c.intent, c] as const))(title, (_, __, c) => {
     expect(profile.fix(context(c))).toContain(c.fix.applied);
   });
 }
 
 /** The whole fix for each named case. */
-export function itWritesTheWholeFix(profile: StackProfile, fixture: StackFixture, expected: [string, string][], context: ContextOf = contextFor): void {
+export function itWritesTheWholeFix(profile: StackProfile, fixture: StackFixture, expected: [string, string][], { context = contextFor }: FixOptions = {}): void {
   it.each(expected)('%s: the whole fix', (name, text) => {
     expect(profile.fix(context(caseNamed(fixture, name)))).toBe(text);
   });

@@ -49,7 +49,7 @@ describe('django: recognise', () => {
 });
 
 describe('django: fix', () => {
-  itFixesEveryCase(django, fixture, '%s (%s): the fix contains what was applied');
+  itFixesEveryCase(django, fixture, { title: '%s (%s): the fix contains what was applied' });
 
   it('method-not-allowed against the default list adds to default_methods', () => {
     const c = caseNamed(fixture, 'django-methods');

@@ -36,7 +36,7 @@ describe('flask: recognise', () => {
 });
 
 describe('flask: fix', () => {
-  itFixesEveryCase(flask, fixture, '%s (%s): the fix contains what was applied');
+  itFixesEveryCase(flask, fixture, { title: '%s (%s): the fix contains what was applied' });
 
   it('method-not-allowed with a list on the wire names the whole list', () => {
     const c = caseNamed(fixture, 'flask-methods');

@@ -3,81 +3,29 @@
  * gin 1.8) answered real Chromium: test/fixtures/servers/go.json, recorded by
  * test/servers/record.mjs go.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../src/cors/index.js';
-import type { HeaderLine, Verdict } from '../../../src/cors/types.js';
-import { fixContext } from '../../../src/diagnose/context.js';
 import { go } from '../../../src/diagnose/stacks/go.js';
-import type { DiagnosisCode, FixContext, Observation, StackEvidence } from '../../../src/diagnose/types.js';
+import type { Observation, StackEvidence } from '../../../src/diagnose/types.js';
+import type { RecordedCall } from '../../support/servers.js';
+import {
+  caseNamed,
+  contextFor,
+  evidenceOf,
+  itFindsNoStrongFingerprint,
+  itFixesEveryCase,
+  itNamesEachAnswerOrSaysWhy,
+  itPrintsTheBlockedAnswers,
+  itWritesTheWholeFix,
+  loadFixture,
+  observation,
+  prints as printsOf,
+  type StackCase,
+} from '../../support/stack-cases.js';
 
-interface Recorded {
-  stage: 'preflight' | 'request';
-  target: string;
-  request: { method: string; url: string; headers: HeaderLine[] };
-  response?: { status: number; headers: HeaderLine[] };
-  body?: { base64: string; bytes: number; truncated: boolean };
-}
-interface Run {
-  call: { credentials?: string };
-  exchanges: Recorded[];
-}
-interface Case {
-  name: string;
-  intent: DiagnosisCode;
-  calls: Run[];
-  fix: { applied: string; calls: Run[] };
-}
-
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/servers/go.json', import.meta.url)), 'utf8')) as { cases: Case[] };
-
-function observation(e: Recorded): Observation {
-  const type = e.response?.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
-  return {
-    stage: e.stage,
-    request: e.request,
-    response: e.response ?? { status: 0, headers: [] },
-    ...(e.body ? { body: { text: Buffer.from(e.body.base64, 'base64').toString('utf8'), type, bytes: e.body.bytes, truncated: e.body.truncated } } : {}),
-  };
-}
-
-function evidenceOf(o: Observation, related: Observation[] = []): StackEvidence {
-  return { stage: o.stage, status: o.response.status, headers: o.response.headers, ...(o.body ? { body: o.body } : {}), related: related.map((r) => r.response), identity: [] };
-}
-
-/** The server's answers of one run, each with what the diagnosis pairs it with: its preflight, or the redirect that led to it. */
-function answersOf(run: Run): { e: Recorded; related: Recorded[] }[] {
-  const api = run.exchanges.filter((e) => e.target === 'api' && e.response);
-  return api.map((e, i) => {
-    const prev = api[i - 1];
-    const paired = prev && e.stage === 'request' && (prev.stage === 'preflight' || ((prev.response?.status ?? 0) >= 300 && (prev.response?.status ?? 0) < 400));
-    return { e, related: paired ? [prev] : [] };
-  });
-}
-
-/** The exchange Chrome blocked in the case's last call, judged with the credentials mode the page used. */
-function failing(c: Case): { exchange: Observation; verdict: Verdict; preflight?: { observation: Observation; verdict: Verdict } } {
-  const last = c.calls.at(-1) as Run;
-  const credentials = last.call.credentials === 'include' ? 'include' : 'omit';
-  const judged = (o: Observation) => judge({ ...o, context: { credentials } });
-  const exchanges = last.exchanges.filter((e) => e.target === 'api' && e.response);
-  const pre = exchanges.find((e) => e.stage === 'preflight');
-  const req = exchanges.find((e) => e.stage === 'request');
-  if (pre) {
-    const preflight = observation(pre);
-    const verdict = judged(preflight);
-    if (verdict.verdict === 'blocked' || !req) return { exchange: preflight, verdict };
-    const exchange = observation(req);
-    return { exchange, verdict: judged(exchange), preflight: { observation: preflight, verdict } };
-  }
-  const exchange = observation(req as Recorded);
-  return { exchange, verdict: judged(exchange) };
-}
-
-const contextFor = (c: Case): FixContext => fixContext(failing(c), { code: c.intent, evidence: [] });
-const prints = (e: StackEvidence) => go.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
-const strong = (e: StackEvidence) => go.recognise(e).filter((f) => f.weight === 'strong');
+const fixture = loadFixture('go');
+/** The fix writer's facts as these tests read them: without the blocked answer's Location. */
+const context = (c: StackCase) => contextFor(c, { location: false });
+const prints = (e: StackEvidence) => printsOf(go, e);
 
 const ORDER = "weak header lines sorted by name with Date and Content-Length after them, as net/http writes them";
 const RS_PREFLIGHT = "strong Vary: Origin, Vary: Access-Control-Request-Method, Vary: Access-Control-Request-Headers as three lines, in net/http's sorted order, is rs/cors' preflight answer";
@@ -118,28 +66,8 @@ const NO_STRONG: Readonly<Record<string, string>> = {
   'go-hand-origin-slash fixed #0 request 200': PLAIN_200,
 };
 
-const answers = fixture.cases.flatMap((c) =>
-  (
-    [
-      ['broken', c.calls],
-      ['fixed', c.fix.calls],
-    ] as const
-  ).flatMap(([label, runs]) =>
-    runs.flatMap((run, i) => answersOf(run).map(({ e, related }) => [`${c.name} ${label} #${i} ${e.stage} ${e.response?.status}`, e, related] as const)),
-  ),
-);
-
 describe('go: recognise', () => {
-  it.each(answers)('%s: a strong fingerprint, or the reason there is none', (key, e, related) => {
-    const found = strong(evidenceOf(observation(e), related.map(observation)));
-    if (key in NO_STRONG) expect(found).toEqual([]);
-    else expect(found.length).toBeGreaterThan(0);
-  });
-
-  it('documents only answers that were recorded', () => {
-    const keys: string[] = answers.map(([key]) => key);
-    expect(Object.keys(NO_STRONG).filter((k) => !keys.includes(k))).toEqual([]);
-  });
+  itNamesEachAnswerOrSaysWhy(go, fixture, NO_STRONG);
 
   // Every fingerprint of the answer Chrome blocked, as the diagnosis will quote them.
   const blocked: [string, string[]][] = [
@@ -158,29 +86,19 @@ describe('go: recognise', () => {
     ['go-hand-origin-fixed', [ORDER]],
     ['go-hand-origin-slash', [ORDER]],
   ];
-  it.each(blocked)('%s: the blocked answer', (name, expected) => {
-    const c = fixture.cases.find((x) => x.name === name) as Case;
-    const { exchange, preflight } = failing(c);
-    expect(prints(evidenceOf(exchange, preflight ? [preflight.observation] : []))).toEqual(expected);
-  });
-
-  it('covers every recorded case', () => {
-    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
-  });
+  itPrintsTheBlockedAnswers(go, fixture, blocked);
 
   it('names the actual answer after an rs/cors preflight by that preflight', () => {
-    const c = fixture.cases.find((x) => x.name === 'go-rs-headers-default') as Case;
-    const [pre, req] = (c.fix.calls[1] as Run).exchanges.map(observation);
+    const c = caseNamed(fixture, 'go-rs-headers-default');
+    const [pre, req] = (c.fix.calls[1] as RecordedCall).exchanges.map(observation);
     expect(prints(evidenceOf(req as Observation, [pre as Observation]))).toEqual([RS_PAIRED, ORDER]);
   });
 });
 
 describe('go: fix', () => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
-    expect(go.fix(contextFor(c))).toContain(c.fix.applied);
-  });
+  itFixesEveryCase(go, fixture, { context });
 
-  it.each([
+  itWritesTheWholeFix(go, fixture, [
     [
       'go-no-cors',
       'Nothing in this Go server sets CORS headers. Wrap the whole mux with rs/cors (github.com/rs/cors), which also answers preflights: handler := cors.New(cors.Options{AllowedOrigins: []string{"http://localhost:5173"}}).Handler(mux), then http.ListenAndServe(addr, handler)',
@@ -197,13 +115,11 @@ describe('go: fix', () => {
       'go-hand-no-options-return',
       'The CORS headers are set, but the OPTIONS then goes on to the handler, which answers 405. End the preflight in the CORS middleware, after setting the headers:\nif r.Method == http.MethodOptions {\n\tw.WriteHeader(http.StatusNoContent)\n\treturn\n}\n(gin: if c.Request.Method == "OPTIONS" { c.AbortWithStatus(204); return })',
     ],
-  ])('%s: the whole fix', (name, expected) => {
-    expect(go.fix(contextFor(fixture.cases.find((c) => c.name === name) as Case))).toBe(expected);
-  });
+  ], { context });
 
   it('keeps what a call needs beyond the defaults in one cors.Options', () => {
-    const c = fixture.cases.find((x) => x.name === 'go-rs-headers-default') as Case;
-    expect(go.fix({ ...contextFor(c), code: 'no-cors', credentials: true })).toContain(
+    const c = caseNamed(fixture, 'go-rs-headers-default');
+    expect(go.fix({ ...context(c), code: 'no-cors', credentials: true })).toContain(
       'cors.New(cors.Options{AllowedOrigins: []string{"http://localhost:5173"}, AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodHead, http.MethodPut}, AllowedHeaders: []string{"Accept", "Content-Type", "X-Requested-With", "Authorization"}, AllowCredentials: true}).Handler(mux)',
     );
   });
@@ -219,7 +135,5 @@ describe('go: answers of other stacks', () => {
     ['Spring 403', { stage: 'preflight', status: 403, headers: [['Vary', 'Origin'], ['Vary', 'Access-Control-Request-Method'], ['Vary', 'Access-Control-Request-Headers'], ['Transfer-Encoding', 'chunked'], ['Date', 'Thu, 03 Dec 2026 08:00:00 GMT']], body: { text: 'Invalid CORS request', type: null, bytes: 20, truncated: false }, related: [], identity: [] }],
     ['Rack::Cors refused preflight', { stage: 'preflight', status: 200, headers: [['Connection', 'close'], ['Transfer-Encoding', 'chunked']], body: { text: '', type: null, bytes: 0, truncated: false }, related: [], identity: [] }],
   ];
-  it.each(others)('%s: no strong fingerprint', (_, e) => {
-    expect(strong(e)).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(go, others);
 });

@@ -13,7 +13,7 @@ describe('hapi: recognise', () => {
 });
 
 describe('hapi: fix', () => {
-  itFixesEveryCase(hapi, fixture, '%s (%s): the fix contains what was applied');
+  itFixesEveryCase(hapi, fixture, { title: '%s (%s): the fix contains what was applied' });
 
   it('header-not-allowed adds only what hapi\'s default cors.headers lacks', () => {
     const c = caseNamed(fixture, 'hapi-default-headers');

@@ -13,7 +13,7 @@ describe('hono: recognise', () => {
 });
 
 describe('hono: fix', () => {
-  itFixesEveryCase(hono, fixture, '%s (%s): the fix contains what was applied');
+  itFixesEveryCase(hono, fixture, { title: '%s (%s): the fix contains what was applied' });
 
   it('method-not-allowed keeps the list as sent (the docs example) and adds the method', () => {
     const c = caseNamed(fixture, 'hono-docs-methods');

@@ -13,7 +13,7 @@ describe('koa: recognise', () => {
 });
 
 describe('koa: fix', () => {
-  itFixesEveryCase(koa, fixture, '%s (%s): the fix contains what was applied');
+  itFixesEveryCase(koa, fixture, { title: '%s (%s): the fix contains what was applied' });
 
   it('method-not-allowed names the list as sent plus the method', () => {
     const c = caseNamed(fixture, 'koa-methods-get-post');

@@ -14,7 +14,7 @@ describe('nestjs: recognise', () => {
 });
 
 describe('nestjs: fix', () => {
-  itFixesEveryCase(nestjs, fixture, '%s (%s): the fix contains what was applied');
+  itFixesEveryCase(nestjs, fixture, { title: '%s (%s): the fix contains what was applied' });
 
   it('auth-before-cors is about order in main.ts, not headers', () => {
     const c = caseNamed(fixture, 'nestjs-auth-before-cors');

@@ -3,81 +3,29 @@
  * Rack::Auth::Basic, served by puma 5, answered real Chromium: test/fixtures/servers/rack.json,
  * recorded by test/servers/record.mjs rack.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../src/cors/index.js';
-import type { HeaderLine, Verdict } from '../../../src/cors/types.js';
-import { fixContext } from '../../../src/diagnose/context.js';
 import { rack } from '../../../src/diagnose/stacks/rack.js';
-import type { DiagnosisCode, FixContext, Observation, StackEvidence } from '../../../src/diagnose/types.js';
+import type { StackEvidence } from '../../../src/diagnose/types.js';
+import type { RecordedCall, RecordedExchange } from '../../support/servers.js';
+import {
+  caseNamed,
+  contextFor,
+  evidenceOf,
+  itFindsNoStrongFingerprint,
+  itFixesEveryCase,
+  itNamesEachAnswerOrSaysWhy,
+  itPrintsTheBlockedAnswers,
+  itWritesTheWholeFix,
+  loadFixture,
+  observation,
+  prints as printsOf,
+  type StackCase,
+} from '../../support/stack-cases.js';
 
-interface Recorded {
-  stage: 'preflight' | 'request';
-  target: string;
-  request: { method: string; url: string; headers: HeaderLine[] };
-  response?: { status: number; headers: HeaderLine[] };
-  body?: { base64: string; bytes: number; truncated: boolean };
-}
-interface Run {
-  call: { credentials?: string };
-  exchanges: Recorded[];
-}
-interface Case {
-  name: string;
-  intent: DiagnosisCode;
-  calls: Run[];
-  fix: { applied: string; calls: Run[] };
-}
-
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/servers/rack.json', import.meta.url)), 'utf8')) as { cases: Case[] };
-
-function observation(e: Recorded): Observation {
-  const type = e.response?.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
-  return {
-    stage: e.stage,
-    request: e.request,
-    response: e.response ?? { status: 0, headers: [] },
-    ...(e.body ? { body: { text: Buffer.from(e.body.base64, 'base64').toString('utf8'), type, bytes: e.body.bytes, truncated: e.body.truncated } } : {}),
-  };
-}
-
-function evidenceOf(o: Observation, related: Observation[] = []): StackEvidence {
-  return { stage: o.stage, status: o.response.status, headers: o.response.headers, ...(o.body ? { body: o.body } : {}), related: related.map((r) => r.response), identity: [] };
-}
-
-/** The server's answers of one run, each with what the diagnosis pairs it with: its preflight, or the redirect that led to it. */
-function answersOf(run: Run): { e: Recorded; related: Recorded[] }[] {
-  const api = run.exchanges.filter((e) => e.target === 'api' && e.response);
-  return api.map((e, i) => {
-    const prev = api[i - 1];
-    const paired = prev && e.stage === 'request' && (prev.stage === 'preflight' || ((prev.response?.status ?? 0) >= 300 && (prev.response?.status ?? 0) < 400));
-    return { e, related: paired ? [prev] : [] };
-  });
-}
-
-/** The exchange Chrome blocked in the case's last call, judged with the credentials mode the page used. */
-function failing(c: Case): { exchange: Observation; verdict: Verdict; preflight?: { observation: Observation; verdict: Verdict } } {
-  const last = c.calls.at(-1) as Run;
-  const credentials = last.call.credentials === 'include' ? 'include' : 'omit';
-  const judged = (o: Observation) => judge({ ...o, context: { credentials } });
-  const exchanges = last.exchanges.filter((e) => e.target === 'api' && e.response);
-  const pre = exchanges.find((e) => e.stage === 'preflight');
-  const req = exchanges.find((e) => e.stage === 'request');
-  if (pre) {
-    const preflight = observation(pre);
-    const verdict = judged(preflight);
-    if (verdict.verdict === 'blocked' || !req) return { exchange: preflight, verdict };
-    const exchange = observation(req);
-    return { exchange, verdict: judged(exchange), preflight: { observation: preflight, verdict } };
-  }
-  const exchange = observation(req as Recorded);
-  return { exchange, verdict: judged(exchange) };
-}
-
-const contextFor = (c: Case): FixContext => fixContext(failing(c), { code: c.intent, evidence: [] });
-const prints = (e: StackEvidence) => rack.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
-const strong = (e: StackEvidence) => rack.recognise(e).filter((f) => f.weight === 'strong');
+const fixture = loadFixture('rack');
+/** The fix writer's facts as these tests read them: without the blocked answer's Location. */
+const context = (c: StackCase) => contextFor(c, { location: false });
+const prints = (e: StackEvidence) => printsOf(rack, e);
 
 const EXPOSE = "strong an empty Access-Control-Expose-Headers is rack-cors' (Resource#to_headers sends it when expose: is not set)";
 const ALL = 'GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD';
@@ -109,28 +57,8 @@ const NO_STRONG: Readonly<Record<string, string>> = {
   'rack-resource-path broken #1 request 200': PLAIN,
 };
 
-const answers = fixture.cases.flatMap((c) =>
-  (
-    [
-      ['broken', c.calls],
-      ['fixed', c.fix.calls],
-    ] as const
-  ).flatMap(([label, runs]) =>
-    runs.flatMap((run, i) => answersOf(run).map(({ e, related }) => [`${c.name} ${label} #${i} ${e.stage} ${e.response?.status}`, e, related] as const)),
-  ),
-);
-
 describe('rack: recognise', () => {
-  it.each(answers)('%s: a strong fingerprint, or the reason there is none', (key, e, related) => {
-    const found = strong(evidenceOf(observation(e), related.map(observation)));
-    if (key in NO_STRONG) expect(found).toEqual([]);
-    else expect(found.length).toBeGreaterThan(0);
-  });
-
-  it('documents only answers that were recorded', () => {
-    const keys: string[] = answers.map(([key]) => key);
-    expect(Object.keys(NO_STRONG).filter((k) => !keys.includes(k))).toEqual([]);
-  });
+  itNamesEachAnswerOrSaysWhy(rack, fixture, NO_STRONG);
 
   // Every fingerprint of the answer Chrome blocked, as the diagnosis will quote them.
   const blocked: [string, string[]][] = [
@@ -149,19 +77,11 @@ describe('rack: recognise', () => {
     ['rack-route-star', [EXPOSE, ACTUAL]],
     ['rack-resource-path', []],
   ];
-  it.each(blocked)('%s: the blocked answer', (name, expected) => {
-    const c = fixture.cases.find((x) => x.name === name) as Case;
-    const { exchange, preflight } = failing(c);
-    expect(prints(evidenceOf(exchange, preflight ? [preflight.observation] : []))).toEqual(expected);
-  });
-
-  it('covers every recorded case', () => {
-    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
-  });
+  itPrintsTheBlockedAnswers(rack, fixture, blocked);
 
   it("reads rack-cors' default methods: [:get] on the answer before a refused preflight", () => {
-    const c = fixture.cases.find((x) => x.name === 'rack-methods-default') as Case;
-    const history = observation((c.calls[0] as Run).exchanges[0] as Recorded);
+    const c = caseNamed(fixture, 'rack-methods-default');
+    const history = observation((c.calls[0] as RecordedCall).exchanges[0] as RecordedExchange);
     expect(prints(evidenceOf(history))).toEqual([
       EXPOSE,
       'weak Access-Control-Allow-Methods GET with Access-Control-Max-Age 7200 on an actual response: rack-cors sends both on every answer (GET alone is its default methods: [:get]; 7200 its default max_age)',
@@ -170,11 +90,9 @@ describe('rack: recognise', () => {
 });
 
 describe('rack: fix', () => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
-    expect(rack.fix(contextFor(c))).toContain(c.fix.applied);
-  });
+  itFixesEveryCase(rack, fixture, { context });
 
-  it.each([
+  itWritesTheWholeFix(rack, fixture, [
     [
       'rack-no-cors',
       "Nothing in this Rack app sends CORS headers. Add rack-cors (gem 'rack-cors') as the first middleware in config.ru:\nuse Rack::Cors do\n  allow do\n    origins 'http://localhost:5173'\n    resource '/api/*', headers: :any, methods: [:get, :post, :put, :patch, :delete, :options, :head]\n  end\nend\n(in Rails, config/initializers/cors.rb: Rails.application.config.middleware.insert_before 0, Rack::Cors do ... end with the same allow block)",
@@ -191,9 +109,7 @@ describe('rack: fix', () => {
       'rack-warden-before-cors',
       "The authentication answered 401 before Rack::Cors ran: a preflight never carries cookies or Authorization, and Warden throws past every middleware between it and the app. Make Rack::Cors the first middleware: in config.ru, `use Rack::Cors` above the authentication middleware (use Warden::Manager, use Rack::Auth::Basic); in Rails, config.middleware.insert_before 0, Rack::Cors (Devise's Warden::Manager is already in the stack)",
     ],
-  ])('%s: the whole fix', (name, expected) => {
-    expect(rack.fix(contextFor(fixture.cases.find((c) => c.name === name) as Case))).toBe(expected);
-  });
+  ], { context });
 });
 
 describe('rack: answers of other stacks', () => {
@@ -204,7 +120,5 @@ describe('rack: answers of other stacks', () => {
     ['Go http.Error', { stage: 'preflight', status: 405, headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff'], ['Date', 'Thu, 03 Dec 2026 08:00:00 GMT'], ['Content-Length', '19']], body: { text: 'method not allowed\n', type: 'text/plain; charset=utf-8', bytes: 19, truncated: false }, related: [], identity: [] }],
     ['Starlette preflight', { stage: 'preflight', status: 200, headers: [['access-control-allow-origin', 'http://localhost:5173'], ['access-control-allow-methods', 'GET'], ['access-control-max-age', '600'], ['vary', 'Origin'], ['content-length', '2'], ['content-type', 'text/plain; charset=utf-8']], body: { text: 'OK', type: 'text/plain; charset=utf-8', bytes: 2, truncated: false }, related: [], identity: [] }],
   ];
-  it.each(others)('%s: no strong fingerprint', (_, e) => {
-    expect(strong(e)).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(rack, others);
 });
