@@ -6,18 +6,30 @@
 import { describe, expect, it } from 'vitest';
 import { apache } from '../../../src/diagnose/stacks/apache.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import { APP_ANSWERS, answersOf, blockedEvidence, contextFor, evidenceOf, load, observation } from '../../servers/nginx/replay.js';
+import {
+  APP_ANSWERS,
+  caseNamed,
+  contextFor,
+  itFindsNoStrongFingerprint,
+  itFixesEveryCase,
+  itMarksEveryAnswer,
+  itPrintsTheBlockedAnswers,
+  itShowsTheExpectedEvidence,
+  itWritesTheWholeFix,
+  loadFixture,
+  otherStackAnswers,
+  prints as printsOf,
+  strongOf,
+} from '../../support/stack-cases.js';
 
-const fixture = load('apache');
-const byName = (name: string) => fixture.cases.find((c) => c.name === name)!;
-const prints = (e: StackEvidence) => apache.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
-const strong = (e: StackEvidence) => apache.recognise(e).filter((f) => f.weight === 'strong').map((f) => f.evidence);
+const fixture = loadFixture('apache');
+const byName = (name: string) => caseNamed(fixture, name);
+const prints = (e: StackEvidence) => printsOf(apache, e);
+const strong = (e: StackEvidence) => strongOf(apache, e);
 
 describe('apache: recognise', () => {
   // The app behind sends no Server; Apache puts its own on proxied answers and on its own.
-  it.each(answersOf(fixture.cases))('%s carries Server: Apache/2.4.71 (Debian)', (_, e) => {
-    expect(strong(evidenceOf(observation(e)))).toContain('Server: Apache/2.4.71 (Debian)');
-  });
+  itMarksEveryAnswer(apache, fixture, 'Server: Apache/2.4.71 (Debian)');
 
   const server = 'strong Server: Apache/2.4.71 (Debian)';
   const signed = (status: number) =>
@@ -38,18 +50,9 @@ describe('apache: recognise', () => {
     ['apache-always-set-duplicate', [server]],
     ['apache-trailing-slash-redirect', [server, signed(301)]],
   ];
-  it.each(blocked)('%s: the blocked answer', (name, expected) => {
-    expect(prints(blockedEvidence(byName(name)))).toEqual(expected);
-  });
+  itPrintsTheBlockedAnswers(apache, fixture, blocked);
 
-  it('covers every recorded case', () => {
-    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
-  });
-
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the evidence its case expects', (_, c) => {
-    const found = prints(blockedEvidence(c)).join('\n');
-    for (const e of c.expected.evidence) expect(found).toContain(e);
-  });
+  itShowsTheExpectedEvidence(apache, fixture);
 
   // Apache's own default (ServerSignature Off, ServerTokens Prod): the layout is only consistent with it.
   it('reads an unsigned error document as weak', () => {
@@ -66,11 +69,9 @@ describe('apache: recognise', () => {
 });
 
 describe('apache: fix', () => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
-    expect(apache.fix(contextFor(c))).toContain(c.fix.applied);
-  });
+  itFixesEveryCase(apache, fixture);
 
-  it.each([
+  itWritesTheWholeFix(apache, fixture, [
     [
       'apache-service-down-503',
       'Header set writes only the onsuccess table, which the error pages Apache writes itself (401, 413, 503 from mod_proxy, ...) never carry; this 503 went out without it. Use always:\nHeader always set Access-Control-Allow-Origin "http://localhost:5173"',
@@ -91,9 +92,7 @@ describe('apache: fix', () => {
       'apache-trailing-slash-redirect',
       'A Redirect or RewriteRule [R] answered /api/items before CORS, and a preflight cannot follow a redirect. Keep the rule off the API, before its RewriteRule:\nRewriteCond %{REQUEST_URI} !^/api/\n(or have the page call http://localhost:8081/api/items/ directly)',
     ],
-  ])('%s: the whole fix', (name, text) => {
-    expect(apache.fix(contextFor(byName(name)))).toBe(text);
-  });
+  ]);
 
   it('escapes the origin in the SetEnvIf pattern', () => {
     const c = { ...contextFor(byName('apache-setenvif-127')), origin: 'http://127.0.0.1:5173' };
@@ -109,9 +108,7 @@ describe('apache: answers of other stacks', () => {
   const others: [string, StackEvidence][] = [
     ...APP_ANSWERS,
     ['Tomcat', { stage: 'preflight', status: 403, headers: [['Server', 'Apache-Coyote/1.1']], related: [], identity: [] }],
-    ...(['nginx', 'caddy'] as const).flatMap((stack) => answersOf(load(stack).cases).map(([name, e]) => [`${stack} ${name}`, evidenceOf(observation(e))] as [string, StackEvidence])),
+    ...otherStackAnswers('nginx', 'caddy'),
   ];
-  it.each(others)('%s: no strong fingerprint', (_, e) => {
-    expect(strong(e)).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(apache, others);
 });

@@ -5,12 +5,28 @@
 import { describe, expect, it } from 'vitest';
 import { caddy } from '../../../src/diagnose/stacks/caddy.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import { APP_ANSWERS, answersOf, blockedEvidence, contextFor, evidenceOf, load, observation } from '../../servers/nginx/replay.js';
+import {
+  APP_ANSWERS,
+  answersOf,
+  caseNamed,
+  contextFor,
+  evidenceOf,
+  itFindsNoStrongFingerprint,
+  itFixesEveryCase,
+  itPrintsTheBlockedAnswers,
+  itShowsTheExpectedEvidence,
+  itWritesTheWholeFix,
+  loadFixture,
+  observation,
+  otherStackAnswers,
+  prints as printsOf,
+  strongOf,
+} from '../../support/stack-cases.js';
 
-const fixture = load('caddy');
-const byName = (name: string) => fixture.cases.find((c) => c.name === name)!;
-const prints = (e: StackEvidence) => caddy.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
-const strong = (e: StackEvidence) => caddy.recognise(e).filter((f) => f.weight === 'strong').map((f) => f.evidence);
+const fixture = loadFixture('caddy');
+const byName = (name: string) => caseNamed(fixture, name);
+const prints = (e: StackEvidence) => printsOf(caddy, e);
+const strong = (e: StackEvidence) => strongOf(caddy, e);
 
 describe('caddy: recognise', () => {
   // The app behind sends no Server; Caddy sets its own on every answer, proxied or its own.
@@ -33,18 +49,9 @@ describe('caddy: recognise', () => {
     ['caddy-basicauth-header', [server, empty(401)]],
     ['caddy-default-header-502', [server, empty(502)]],
   ];
-  it.each(blocked)('%s: the blocked answer', (name, expected) => {
-    expect(prints(blockedEvidence(byName(name)))).toEqual(expected);
-  });
+  itPrintsTheBlockedAnswers(caddy, fixture, blocked);
 
-  it('covers every recorded case', () => {
-    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
-  });
-
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the evidence its case expects', (_, c) => {
-    const found = prints(blockedEvidence(c)).join('\n');
-    for (const e of c.expected.evidence) expect(found).toContain(e);
-  });
+  itShowsTheExpectedEvidence(caddy, fixture);
 
   // `header -Server` hides it on the answers the app made; an empty error answer is then all that is left.
   it('without Server, an empty error answer is only consistent with Caddy', () => {
@@ -59,11 +66,9 @@ describe('caddy: recognise', () => {
 });
 
 describe('caddy: fix', () => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
-    expect(caddy.fix(contextFor(c))).toContain(c.fix.applied);
-  });
+  itFixesEveryCase(caddy, fixture);
 
-  it.each([
+  itWritesTheWholeFix(caddy, fixture, [
     [
       'caddy-default-header-502',
       'Caddy\'s own error answers (this 502) skip deferred header ops (defer, -Field, ?Field). Set the CORS header without deferring:\n\theader Access-Control-Allow-Origin "http://localhost:5173"\n(if the app sends its own, strip that with header_down -Access-Control-Allow-Origin in reverse_proxy), or set it in handle_errors too',
@@ -80,9 +85,7 @@ describe('caddy: fix', () => {
       'caddy-options-proxied-405',
       'The preflight came back 405 from the app behind Caddy. Answer OPTIONS in Caddy (it sorts header before respond, so the 204 carries them):\n\t@options method OPTIONS\n\trespond @options 204\n\theader Access-Control-Allow-Origin "http://localhost:5173"\n\theader Access-Control-Allow-Methods "GET, POST, PUT, PATCH, DELETE"\n\theader Access-Control-Allow-Headers "content-type"',
     ],
-  ])('%s: the whole fix', (name, text) => {
-    expect(caddy.fix(contextFor(byName(name)))).toBe(text);
-  });
+  ]);
   // With the CORS headers on the 401 (always, a header directive) Chrome reports its status: still the auth's order.
   it('a 401 preflight read as preflight-status gets the authentication fix', () => {
     expect(caddy.fix({ ...contextFor(byName('caddy-basicauth-header')), code: 'preflight-status' })).toContain('not method OPTIONS');
@@ -92,9 +95,7 @@ describe('caddy: fix', () => {
 describe('caddy: answers of other stacks', () => {
   const others: [string, StackEvidence][] = [
     ...APP_ANSWERS,
-    ...(['nginx', 'apache'] as const).flatMap((stack) => answersOf(load(stack).cases).map(([name, e]) => [`${stack} ${name}`, evidenceOf(observation(e))] as [string, StackEvidence])),
+    ...otherStackAnswers('nginx', 'apache'),
   ];
-  it.each(others)('%s: no strong fingerprint', (_, e) => {
-    expect(strong(e)).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(caddy, others);
 });

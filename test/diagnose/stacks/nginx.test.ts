@@ -5,18 +5,28 @@
 import { describe, expect, it } from 'vitest';
 import { nginx } from '../../../src/diagnose/stacks/nginx.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import { APP_ANSWERS, answersOf, blockedEvidence, contextFor, evidenceOf, load, observation } from '../../servers/nginx/replay.js';
+import {
+  APP_ANSWERS,
+  caseNamed,
+  contextFor,
+  itFindsNoStrongFingerprint,
+  itFixesEveryCase,
+  itMarksEveryAnswer,
+  itPrintsTheBlockedAnswers,
+  itShowsTheExpectedEvidence,
+  itWritesTheWholeFix,
+  loadFixture,
+  otherStackAnswers,
+  strongOf,
+} from '../../support/stack-cases.js';
 
-const fixture = load('nginx');
-const byName = (name: string) => fixture.cases.find((c) => c.name === name)!;
-const prints = (e: StackEvidence) => nginx.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
-const strong = (e: StackEvidence) => nginx.recognise(e).filter((f) => f.weight === 'strong').map((f) => f.evidence);
+const fixture = loadFixture('nginx');
+const byName = (name: string) => caseNamed(fixture, name);
+const strong = (e: StackEvidence) => strongOf(nginx, e);
 
 describe('nginx: recognise', () => {
   // nginx replaces the app's Server (proxy_pass does not pass it on) with its own on every answer.
-  it.each(answersOf(fixture.cases))('%s carries Server: nginx/1.22.1', (_, e) => {
-    expect(strong(evidenceOf(observation(e)))).toContain('Server: nginx/1.22.1');
-  });
+  itMarksEveryAnswer(nginx, fixture, 'Server: nginx/1.22.1');
 
   const server = 'strong Server: nginx/1.22.1';
   const paired = 'strong Server: nginx/1.22.1 (on the paired answer)';
@@ -41,18 +51,9 @@ describe('nginx: recognise', () => {
     ['nginx-static-options', [server, own(405)]],
     ['nginx-location-slash-redirect', [server, own(301)]],
   ];
-  it.each(blocked)('%s: the blocked answer', (name, expected) => {
-    expect(prints(blockedEvidence(byName(name)))).toEqual(expected);
-  });
+  itPrintsTheBlockedAnswers(nginx, fixture, blocked);
 
-  it('covers every recorded case', () => {
-    expect(blocked.map(([n]) => n)).toEqual(fixture.cases.map((c) => c.name));
-  });
-
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the evidence its case expects', (_, c) => {
-    const found = prints(blockedEvidence(c)).join('\n');
-    for (const e of c.expected.evidence) expect(found).toContain(e);
-  });
+  itShowsTheExpectedEvidence(nginx, fixture);
 
   // server_tokens off: Server: nginx and the bare page footer still name it.
   it('reads nginx without its version (server_tokens off)', () => {
@@ -68,11 +69,9 @@ describe('nginx: recognise', () => {
 });
 
 describe('nginx: fix', () => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s: the fix for its intent holds what was applied', (_, c) => {
-    expect(nginx.fix(contextFor(c))).toContain(c.fix.applied);
-  });
+  itFixesEveryCase(nginx, fixture);
 
-  it.each([
+  itWritesTheWholeFix(nginx, fixture, [
     [
       'nginx-no-always-413',
       'add_header without always only reaches 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 answers; this 413 went out without it. Add always:\nadd_header Access-Control-Allow-Origin "http://localhost:5173" always;',
@@ -93,9 +92,7 @@ describe('nginx: fix', () => {
       'nginx-duplicate-app',
       "nginx and the app behind it both send the CORS headers. Keep one layer: drop nginx's add_header lines, or hide the app's in the location that serves /api/items:\nproxy_hide_header Access-Control-Allow-Origin;",
     ],
-  ])('%s: the whole fix', (name, text) => {
-    expect(nginx.fix(contextFor(byName(name)))).toBe(text);
-  });
+  ]);
 
   it('writes nothing better than the header fix for a redirect to a sign-in page', () => {
     expect(nginx.fix({ ...contextFor(byName('nginx-no-cors')), code: 'redirect-to-login' })).toBeUndefined();
@@ -109,9 +106,7 @@ describe('nginx: fix', () => {
 describe('nginx: answers of other stacks', () => {
   const others: [string, StackEvidence][] = [
     ...APP_ANSWERS,
-    ...(['apache', 'caddy'] as const).flatMap((stack) => answersOf(load(stack).cases).map(([name, e]) => [`${stack} ${name}`, evidenceOf(observation(e))] as [string, StackEvidence])),
+    ...otherStackAnswers('apache', 'caddy'),
   ];
-  it.each(others)('%s: no strong fingerprint', (_, e) => {
-    expect(strong(e)).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(nginx, others);
 });
