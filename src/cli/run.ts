@@ -5,8 +5,10 @@
 import { checkLogFile, createLogger, defaultFormat, type CorscopeLogger } from '../log/logger.js';
 import { isLoopback, type CorscopeOptions } from '../proxy/options.js';
 import { createCorscope, type CorscopeServer } from '../proxy/server.js';
+import type { Inspector } from '../inspector/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import type { LogSettings } from './flags.js';
+import { openInspector, type UiSettings } from './ui.js';
 import { packageVersion } from './version.js';
 
 export interface Started {
@@ -14,6 +16,17 @@ export interface Started {
   readonly log: CorscopeLogger;
   /** The URL the frontend should call instead of the API. */
   readonly frontendUrl: string;
+  /** The live page, unless --no-ui. */
+  readonly inspector?: Inspector;
+}
+
+export interface StartOptions {
+  /** Fields for the start record (the demo's page). */
+  readonly extra?: Record<string, unknown>;
+  /** The inspector's port; none with --no-ui. */
+  readonly ui?: UiSettings;
+  /** What the inspector's header names: `proxy` or `demo`. */
+  readonly command?: string;
 }
 
 export function openLog(settings: LogSettings): CorscopeLogger {
@@ -32,7 +45,8 @@ export function openLog(settings: LogSettings): CorscopeLogger {
 }
 
 /** Listens, or explains on stderr why not (a busy port above all) and returns null. */
-export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, extra: Record<string, unknown> = {}): Promise<Started | null> {
+export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, start: StartOptions = {}): Promise<Started | null> {
+  const extra = start.extra ?? {};
   const server = createCorscope({ ...options, logger: log.logger });
   try {
     await server.listen();
@@ -60,9 +74,32 @@ export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, 
   if (o.patch && o.allowOrigins.length === 0) {
     warnings.push('--patch applies to every Origin; limit it with --allow-origin http://localhost:5173');
   }
+  let inspector: Inspector | undefined;
+  if (start.ui) {
+    const opened = await openInspector(start.ui, o.logSecrets, { command: start.command ?? 'proxy' });
+    if ('error' in opened) {
+      process.stderr.write(`corscope: ${opened.error}\n`);
+      await server.close();
+      await log.close();
+      return null;
+    }
+    inspector = opened.inspector;
+    inspector.follow(server);
+    if (opened.note) warnings.push(opened.note);
+  }
   const mode = o.patch
     ? `patch: what Chrome would block is fixed on the way${o.allowOrigins.length ? ` for ${o.allowOrigins.join(', ')}` : ''}${o.answerPreflight ? '; preflights answered by corscope' : ''} (findings still logged)`
     : 'observe: responses forwarded unchanged';
+  const inspectorUrl = inspector?.url;
+  inspector?.describe({
+    command: start.command ?? 'proxy',
+    version: packageVersion(),
+    target: o.target.href,
+    ...(server.url ? { listening: server.url } : {}),
+    frontend: frontendUrl,
+    mode,
+    ...(typeof extra.page === 'string' ? { page: extra.page } : {}),
+  });
   log.logger.info(
     {
       event: 'start',
@@ -71,12 +108,13 @@ export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, 
       target: o.target.href,
       mode,
       frontend: frontendUrl,
-      ...(warnings.length ? { warnings } : {}),
       ...extra,
+      ...(inspectorUrl ? { inspector: inspectorUrl } : {}),
+      ...(warnings.length ? { warnings } : {}),
     },
-    `corscope listening on ${server.url ?? ''}, forwarding to ${o.target.href}; point the frontend at ${frontendUrl}`,
+    `corscope listening on ${server.url ?? ''}, forwarding to ${o.target.href}; point the frontend at ${frontendUrl}${inspectorUrl ? `; the inspector is at ${inspectorUrl}` : ''}`,
   );
-  return { server, log, frontendUrl };
+  return { server, log, frontendUrl, ...(inspector ? { inspector } : {}) };
 }
 
 /** `--public-url`, else the listening URL with `localhost` for loopback (what a frontend config uses). */
@@ -107,6 +145,7 @@ export async function shutdown(started: Started, signal: string, closers: (() =>
   started.log.logger.info({ event: 'stop', signal }, `corscope stopping (${signal})`);
   try {
     await started.server.close();
+    await started.inspector?.close();
     for (const close of closers) await close();
   } catch (err) {
     process.stderr.write(`corscope: error while closing: ${(err as Error).message}\n`);

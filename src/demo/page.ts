@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DemoRoute } from './api.js';
 
-export function demoPageHandler(proxyUrl: string, routes: readonly DemoRoute[], patch: boolean): (req: IncomingMessage, res: ServerResponse) => void {
-  const html = renderPage(proxyUrl, routes, patch);
+export function demoPageHandler(proxyUrl: string, routes: readonly DemoRoute[], patch: boolean, inspectorUrl?: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const html = renderPage(proxyUrl, routes, patch, inspectorUrl);
   return (req, res) => {
     req.resume();
     if ((req.url ?? '/').split('?')[0] !== '/') {
@@ -19,7 +19,7 @@ export function demoPageHandler(proxyUrl: string, routes: readonly DemoRoute[], 
   };
 }
 
-function renderPage(proxyUrl: string, routes: readonly DemoRoute[], patch: boolean): string {
+function renderPage(proxyUrl: string, routes: readonly DemoRoute[], patch: boolean, inspectorUrl: string | undefined): string {
   const config = JSON.stringify({ api: proxyUrl, routes: routes.map(({ path, call, xhr }) => ({ path, call, xhr: Boolean(xhr) })) });
   const rows = routes
     .map(
@@ -50,6 +50,7 @@ function renderPage(proxyUrl: string, routes: readonly DemoRoute[], patch: boole
 <p>This page (origin <code id="page-origin"></code>) calls an API through corscope at <code>${escape(proxyUrl)}</code>.
 Open DevTools (Console) and press the buttons: each blocked call prints Chrome's CORS error there, and corscope prints
 the same line in its terminal, with the cause and the fix.${patch ? ' <strong>Patch mode is on:</strong> the calls succeed, and the log still says what the API got wrong.' : ''}</p>
+${inspectorUrl ? `<p>Or watch every exchange live in <a href="${escape(inspectorUrl)}" target="_blank" rel="noopener">corscope's inspector</a>: open one to see Chrome's line, the fix, and the request and response headers side by side.</p>` : ''}
 <p><small>fetch() and XMLHttpRequest look the same on the wire, so corscope's terminal shows the fetch() wording;
 the XMLHttpRequest wording is in each record's <code>chrome.variants.xhr</code> (or start the demo with <code>--initiator xhr</code>).</small></p>
 <p><button id="all">Run every fetch()</button></p>

@@ -12,8 +12,8 @@ export interface DemoServers {
   readonly pageUrl: string;
   /** Where the API listens (corscope's target). */
   readonly apiUrl: string;
-  /** Serve the page, calling the API through corscope at `proxyUrl`. */
-  servePage(proxyUrl: string, patch: boolean): void;
+  /** Serve the page, calling the API through corscope at `proxyUrl` (and linking to the inspector). */
+  servePage(proxyUrl: string, patch: boolean, inspectorUrl?: string): void;
   close(): Promise<void>;
 }
 
@@ -41,8 +41,8 @@ export async function startDemoServers(ports: DemoPorts = {}): Promise<DemoServe
   return {
     pageUrl,
     apiUrl: `http://127.0.0.1:${apiPort}`,
-    servePage: (proxyUrl, patch) => {
-      handler = demoPageHandler(proxyUrl, demoRoutes(pageUrl), patch);
+    servePage: (proxyUrl, patch, inspectorUrl) => {
+      handler = demoPageHandler(proxyUrl, demoRoutes(pageUrl), patch, inspectorUrl);
     },
     close: async () => {
       await Promise.all([close(page), close(api)]);

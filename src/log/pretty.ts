@@ -81,6 +81,7 @@ function renderStart(entry: Record<string, unknown>, p: Palette): string {
     ['mode', entry.mode],
     ['frontend', entry.frontend],
     ['page', entry.page],
+    ['inspector', entry.inspector],
   ];
   const lines = [p.bold(`corscope ${String(entry.version ?? '')}`.trim())];
   for (const [label, value] of rows) if (value) lines.push(`  ${p.dim(label.padEnd(10))}${String(value)}`);

@@ -6,8 +6,10 @@ import { BEHAVIOUR_FLAGS, wordingOf, stackOf } from '../flags.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { openReport } from '../report.js';
 import { packageVersion } from '../version.js';
+import { untilSignal } from '../run.js';
+import { ONE_SHOT_UI_FLAGS, say, serveRecords, uiSettings, type Shown, type UiFlags } from '../ui.js';
 
-interface Flags {
+interface Flags extends UiFlags {
   readonly url?: string;
   readonly origin?: string;
   readonly method?: string;
@@ -40,6 +42,7 @@ export const checkCommand: CliCommand<Flags> = {
       .option('insecure', { type: 'boolean', describe: "Accept the server's self-signed TLS certificate" })
       .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'], stack: BEHAVIOUR_FLAGS.stack })
       .option('log-secrets', { type: 'boolean', describe: 'Show Cookie and Authorization values in findings (redacted by default)' })
+      .options(ONE_SHOT_UI_FLAGS)
       .example('$0 check https://api.example.com/users --origin https://app.example.com', 'will a page on app.example.com be allowed to read this?')
       .example("$0 check http://localhost:3000/api/items -X PUT -H 'Content-Type: application/json' -d '{}' --origin http://localhost:5173", 'a preflighted call, as fetch() would make it')
       .example("$0 check https://api.example.com/me --credentials -H 'Cookie: sid=…' --origin https://app.example.com --json", 'with cookies, as NDJSON for a pipeline')
@@ -64,6 +67,7 @@ export const checkCommand: CliCommand<Flags> = {
       ...stackOf(flags.stack),
     });
     if ('error' in input) throw new UsageError(input.error);
+    const ui = uiSettings({ ui: flags.ui ?? false, ...(flags['ui-port'] !== undefined ? { 'ui-port': flags['ui-port'] } : {}) });
     for (const note of input.notes) process.stderr.write(`corscope: note: ${note}\n`);
     const result = await runCheck(input.options);
     for (const { request, malformed } of result.exchanges) {
@@ -86,9 +90,25 @@ export const checkCommand: CliCommand<Flags> = {
     );
     await report.close();
     if (result.failure) process.stderr.write(`corscope: ${line}\n`);
-    return result.outcome === 'allowed' ? EXIT_OK : EXIT_FAILURE;
+    const code = result.outcome === 'allowed' ? EXIT_OK : EXIT_FAILURE;
+    if (ui) {
+      const info = { command: 'check', version: packageVersion(), target: `${input.options.method ?? 'GET'} ${input.options.url} from ${input.options.origin}` };
+      const served = await serveRecords(ui, input.options.logSecrets ?? false, info, shownOf(result), say(json), untilSignal());
+      if (!served) return EXIT_FAILURE;
+    }
+    return code;
   },
 };
+
+/** Each record with the lines of the exchange it judged (one exchange per record, in order). */
+function shownOf(result: CheckResult): Shown[] {
+  const paired = result.records.length === result.exchanges.length;
+  return result.records.map((record, i) => {
+    const exchange = paired ? result.exchanges[i] : undefined;
+    const response = exchange?.responseHeaders;
+    return { record, ...(exchange && response ? { lines: { request: exchange.request.headers, response, sent: response } } : {}) };
+  });
+}
 
 function conclusion(result: CheckResult): { line: string; tone: 'ok' | 'bad' } {
   const last = result.records.at(-1);

@@ -5,8 +5,9 @@ import type { CliCommand } from '../command.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { BEHAVIOUR_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
+import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
 
-type Flags = ParsedFlags & { readonly 'page-port'?: number; readonly 'api-port'?: number };
+type Flags = ParsedFlags & UiFlags & { readonly 'page-port'?: number; readonly 'api-port'?: number };
 
 export const demoCommand: CliCommand<Flags> = {
   command: 'demo',
@@ -19,10 +20,12 @@ export const demoCommand: CliCommand<Flags> = {
       .options(PATCH_FLAGS)
       .options({ initiator: BEHAVIOUR_FLAGS.initiator, 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
       .options(LOG_FLAGS)
+      .options(UI_FLAGS)
       .example('$0 demo', 'then open the printed page URL in Chrome, with DevTools open')
       .example('$0 demo --patch', 'the same calls succeed; the log still explains each mistake') as unknown as Argv<Flags>,
   run: async (flags) => {
     const options = proxyOptions({ ...flags, host: '127.0.0.1' });
+    const ui = uiSettings(flags, options.port);
     const log = openLog(logSettings(flags));
     // Listen for signals before the start record goes out: whoever reads it may signal at once.
     const signal = untilSignal();
@@ -34,13 +37,17 @@ export const demoCommand: CliCommand<Flags> = {
       await log.close();
       return EXIT_FAILURE;
     }
-    const started = await startProxy({ ...options, target: demo.apiUrl }, log, { page: demo.pageUrl });
+    const started = await startProxy({ ...options, target: demo.apiUrl }, log, { extra: { page: demo.pageUrl }, command: 'demo', ...(ui ? { ui } : {}) });
     if (!started) {
       await demo.close();
       return EXIT_FAILURE;
     }
-    demo.servePage(started.frontendUrl, options.patch ?? false);
-    log.logger.info({ event: 'demo', page: demo.pageUrl, api: demo.apiUrl }, `demo ready: open ${demo.pageUrl} in Chrome with DevTools open, and press the buttons`);
+    const inspector = started.inspector?.url;
+    demo.servePage(started.frontendUrl, options.patch ?? false, inspector);
+    log.logger.info(
+      { event: 'demo', page: demo.pageUrl, api: demo.apiUrl, ...(inspector ? { inspector } : {}) },
+      `demo ready: open ${demo.pageUrl} in Chrome with DevTools open, and press the buttons${inspector ? `; watch them in the inspector at ${inspector}` : ''}`,
+    );
     return shutdown(started, await signal, [() => demo.close()]);
   },
 };

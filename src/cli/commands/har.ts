@@ -5,8 +5,11 @@ import type { CliCommand } from '../command.js';
 import { BEHAVIOUR_FLAGS, stackOf, wordingOf } from '../flags.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors.js';
 import { openReport } from '../report.js';
+import { untilSignal } from '../run.js';
+import { ONE_SHOT_UI_FLAGS, say, serveRecords, uiSettings, type UiFlags } from '../ui.js';
+import { packageVersion } from '../version.js';
 
-interface Flags {
+interface Flags extends UiFlags {
   readonly file?: string;
   readonly json?: boolean;
   readonly initiator?: string;
@@ -25,6 +28,7 @@ export const harCommand: CliCommand<Flags> = {
       .option('initiator', { choices: ['fetch', 'xhr'], describe: "Word Chrome's lines for fetch() or XMLHttpRequest (default: each entry's _resourceType)" })
       .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'], stack: BEHAVIOUR_FLAGS.stack })
       .option('log-secrets', { type: 'boolean', describe: 'Show Cookie and Authorization values in findings (redacted by default)' })
+      .options(ONE_SHOT_UI_FLAGS)
       .example('$0 har session.har', 'every cross-origin call of the session, with the line Chrome printed and the fix')
       .example('$0 har session.har --json | jq -c "select(.verdict==\\"blocked\\") | .chrome.message"', 'blocked calls only')
       .epilogue(
@@ -35,6 +39,7 @@ export const harCommand: CliCommand<Flags> = {
       ) as unknown as Argv<Flags>,
   run: async (flags) => {
     const file = String(flags.file ?? '');
+    const ui = uiSettings({ ui: flags.ui ?? false, ...(flags['ui-port'] !== undefined ? { 'ui-port': flags['ui-port'] } : {}) });
     const read = await readHarFile(file);
     if ('error' in read) {
       // The file, not the command line, is at fault: name the place, without pointing at --help.
@@ -61,6 +66,15 @@ export const harCommand: CliCommand<Flags> = {
       summary.blocked > 0 || summary.unanswered > 0 ? 'bad' : summary.conditional > 0 ? 'warn' : 'ok',
     );
     await report.close();
-    return summary.blocked > 0 || summary.unanswered > 0 ? EXIT_FAILURE : EXIT_OK;
+    const code = summary.blocked > 0 || summary.unanswered > 0 ? EXIT_FAILURE : EXIT_OK;
+    if (ui) {
+      const shown = analysis.records.map(({ record, time, entry }) => {
+        const { request, response } = read.entries[entry]!;
+        return { record, ...(time !== undefined ? { time } : {}), lines: { request: request.headers, response: response.headers, sent: response.headers } };
+      });
+      const info = { command: 'har', version: packageVersion(), file };
+      if (!(await serveRecords(ui, flags['log-secrets'] ?? false, info, shown, say(flags.json ?? false), untilSignal()))) return EXIT_FAILURE;
+    }
+    return code;
   },
 };

@@ -5,8 +5,9 @@ import { UsageError } from '../errors.js';
 import { BEHAVIOUR_FLAGS, checkUrl, LISTEN_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
 import { EXIT_FAILURE } from '../errors.js';
+import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
 
-type Flags = ParsedFlags & { readonly target?: string };
+type Flags = ParsedFlags & UiFlags & { readonly target?: string };
 
 export const proxyCommand: CliCommand<Flags> = {
   command: '$0',
@@ -18,10 +19,12 @@ export const proxyCommand: CliCommand<Flags> = {
       .options(BEHAVIOUR_FLAGS)
       .options(PATCH_FLAGS)
       .options(LOG_FLAGS)
+      .options(UI_FLAGS)
       .group(['target', 'port', 'host', 'public-url', 'keep-host', 'insecure', 'timeout'], 'Proxy:')
       .group(['initiator', 'chrome-wording', 'stack'], 'Judging:')
       .group(['patch', 'allow-origin', 'answer-preflight', 'expose'], 'Patch mode:')
       .group(['log-format', 'log-level', 'log-file', 'log-secrets'], 'Logs:')
+      .group(['ui', 'ui-port'], 'Inspector:')
       .example('$0 --target http://localhost:3000', 'judge every call the frontend makes to the API; point the frontend at http://localhost:8081')
       .example('$0 --target http://localhost:3000 --log-format json | jq .chrome.message', 'NDJSON records, one per exchange')
       .example('$0 --target http://localhost:3000 --patch --allow-origin http://localhost:5173', 'keep working: fix the headers Chrome needs, log what the API got wrong')
@@ -31,10 +34,11 @@ export const proxyCommand: CliCommand<Flags> = {
     if (!flags.target) throw new UsageError('missing --target: the API to forward to, e.g. --target http://localhost:3000');
     const target = checkUrl(flags.target, '--target');
     const options = { ...proxyOptions(flags), target };
+    const ui = uiSettings(flags, options.port);
     const log = openLog(logSettings(flags));
     // Listen for signals before the start record goes out: whoever reads it may signal at once.
     const signal = untilSignal();
-    const started = await startProxy(options, log);
+    const started = await startProxy(options, log, ui ? { ui } : {});
     if (!started) return EXIT_FAILURE;
     return shutdown(started, await signal);
   },
