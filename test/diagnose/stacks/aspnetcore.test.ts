@@ -13,33 +13,29 @@
  *    DeveloperExceptionPageMiddlewareImpl (text/plain: exception, HEADERS, =======),
  *    EndpointMiddleware.ThrowMissingCorsMiddlewareException, ProblemDetailsFactory (type + traceId).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../src/cors/index.js';
 import type { HeaderLine } from '../../../src/cors/types.js';
-import { diagnose } from '../../../src/diagnose/diagnose.js';
 import { aspnetcore } from '../../../src/diagnose/stacks/aspnetcore.js';
-import { EMPTY_HISTORY, type DiagnosisCode, type FixContext, type Observation, type ServerHistory, type StackEvidence } from '../../../src/diagnose/types.js';
+import { EMPTY_HISTORY, type DiagnosisCode, type FixContext, type ServerHistory, type StackEvidence } from '../../../src/diagnose/types.js';
+import {
+  baseContext,
+  diagnoseWritten,
+  everyRecordedAnswer,
+  itFindsNoStrongFingerprint,
+  itWritesAFixForEveryCode,
+  PAGE,
+  prints as printsOf,
+  strongOf,
+  textBody,
+  writtenCall as call,
+  writtenEvidence,
+  writtenPreflight as preflight,
+  type WrittenAnswer as Answer,
+} from '../../support/stack-cases.js';
 
-const PAGE = 'http://localhost:5173';
 const API = 'http://localhost:5000';
 const DATE: HeaderLine = ['Date', 'Tue, 03 Dec 2024 10:00:00 GMT'];
 const KESTREL: HeaderLine = ['Server', 'Kestrel'];
-
-interface Answer {
-  stage: 'preflight' | 'request';
-  request: { method: string; path: string; headers: HeaderLine[] };
-  status: number;
-  headers: HeaderLine[];
-  body?: string;
-}
-
-const preflight = (method: string, asked?: string): Answer['request'] => ({
-  method: 'OPTIONS',
-  path: '/api/items/1',
-  headers: [['Origin', PAGE], ['Access-Control-Request-Method', method], ...(asked ? [['Access-Control-Request-Headers', asked] as HeaderLine] : [])],
-});
-const call = (method: string, headers: HeaderLine[] = []): Answer['request'] => ({ method, path: '/api/items', headers: [['Origin', PAGE], ...headers] });
 
 const DEV_PAGE = [
   'System.InvalidOperationException: Endpoint HTTP: PUT /api/items/{id} contains CORS metadata, but a middleware was not found that supports CORS.',
@@ -102,22 +98,9 @@ const ANSWERS: Record<string, Answer> = {
   },
 };
 
-function observation(a: Answer): Observation {
-  const type = a.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
-  return {
-    stage: a.stage,
-    request: { method: a.request.method, url: API + a.request.path, headers: a.request.headers },
-    response: { status: a.status, headers: a.headers },
-    ...(a.body !== undefined ? { body: { text: a.body, type, bytes: a.body.length, truncated: false } } : {}),
-  };
-}
+const evidenceOf = (a: Answer, related: Answer[] = []) => writtenEvidence(API, a, related);
 
-function evidenceOf(a: Answer): StackEvidence {
-  const o = observation(a);
-  return { stage: o.stage, status: o.response.status, headers: o.response.headers, ...(o.body ? { body: o.body } : {}), related: [], identity: [] };
-}
-
-const prints = (e: StackEvidence) => aspnetcore.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
+const prints = (e: StackEvidence) => printsOf(aspnetcore, e);
 const SERVER = 'strong Server: Kestrel';
 
 describe('aspnetcore: recognise (answers written from source)', () => {
@@ -146,52 +129,22 @@ describe('aspnetcore: recognise (answers written from source)', () => {
 
   it('reads Server: Kestrel from the paired answer and from the server identity corscope remembers', () => {
     const e: StackEvidence = { stage: 'request', status: 200, headers: [['Content-Type', 'application/json']], related: [{ status: 204, headers: [DATE, KESTREL] }], identity: [KESTREL] };
-    expect(aspnetcore.recognise(e).filter((f) => f.weight === 'strong').map((f) => f.evidence)).toEqual(['Server: Kestrel (on the paired answer)', 'Server: Kestrel (on earlier answers)']);
+    expect(strongOf(aspnetcore, e)).toEqual(['Server: Kestrel (on the paired answer)', 'Server: Kestrel (on earlier answers)']);
   });
 });
 
 describe('aspnetcore: answers of other stacks give no strong fingerprint', () => {
-  const fixtures = readdirSync(new URL('../../fixtures/servers/', import.meta.url)).filter((f) => f.endsWith('.json'));
-  const recorded = fixtures.flatMap((file) => {
-    const f = JSON.parse(readFileSync(new URL(`../../fixtures/servers/${file}`, import.meta.url), 'utf8')) as { cases: { name: string; calls: { exchanges: { stage: 'preflight' | 'request'; target: string; response?: { status: number; headers: HeaderLine[] }; body?: { base64: string } }[] }[]; fix?: { calls: { exchanges: never[] }[] } }[] };
-    return f.cases.flatMap((c) =>
-      [...c.calls, ...(c.fix?.calls ?? [])].flatMap((run, i) =>
-        run.exchanges
-          .filter((x) => x.target === 'api' && x.response)
-          .map((x): [string, StackEvidence] => {
-            const text = x.body ? Buffer.from(x.body.base64, 'base64').toString('utf8') : undefined;
-            return [`${c.name} #${i} ${x.stage} ${x.response!.status}`, { stage: x.stage, status: x.response!.status, headers: x.response!.headers, ...(text !== undefined ? { body: { text, type: null, bytes: text.length, truncated: false } } : {}), related: [], identity: [] }];
-          }),
-      ),
-    );
-  });
-  const text = (t: string) => ({ text: t, type: null, bytes: t.length, truncated: false });
+  const text = (t: string) => textBody(t, null);
   const hand: [string, StackEvidence][] = [
     ['Spring 403 "Invalid CORS request"', { stage: 'preflight', status: 403, headers: [['Vary', 'Origin'], ['Vary', 'Access-Control-Request-Method'], ['Vary', 'Access-Control-Request-Headers'], ['Transfer-Encoding', 'chunked'], DATE], body: text('Invalid CORS request'), related: [], identity: [] }],
     ['Spring Boot error JSON', { stage: 'request', status: 500, headers: [['Content-Type', 'application/json'], ['Transfer-Encoding', 'chunked'], DATE, ['Connection', 'close']], body: text('{"timestamp":"2024-12-03T10:00:00.000+00:00","status":500,"error":"Internal Server Error","path":"/api/items"}'), related: [], identity: [] }],
     ['Spring 6 ProblemDetail', { stage: 'request', status: 404, headers: [['Content-Type', 'application/problem+json'], DATE], body: text('{"type":"about:blank","title":"Not Found","status":404,"instance":"/api/x"}'), related: [], identity: [] }],
     ['nginx 404', { stage: 'preflight', status: 404, headers: [['Server', 'nginx/1.22.1'], DATE, ['Content-Type', 'text/html']], related: [], identity: [] }],
   ];
-  it.each([...recorded, ...hand])('%s', (_, e) => {
-    expect(aspnetcore.recognise(e).filter((f) => f.weight === 'strong')).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(aspnetcore, [...everyRecordedAnswer(), ...hand], '%s');
 });
 
-const BASE: FixContext = {
-  code: 'no-cors',
-  origin: PAGE,
-  method: 'PUT',
-  requestHeaders: ['content-type'],
-  credentials: false,
-  allowedMethods: [],
-  allowedHeaders: [],
-  missingMethods: [],
-  missingHeaders: [],
-  allowOrigin: null,
-  status: 204,
-  path: '/api/items/1',
-  headerFix: '',
-};
+const BASE: FixContext = baseContext(204);
 
 describe('aspnetcore: fix per code', () => {
   const ORDER = 'app.UseRouting(); app.UseCors(); app.UseAuthentication(); app.UseAuthorization();';
@@ -258,10 +211,7 @@ describe('aspnetcore: fix per code', () => {
     expect(aspnetcore.fix({ ...BASE, ...over, code })).toBe(expected);
   });
 
-  it('writes a fix for every code', () => {
-    const codes: DiagnosisCode[] = ['no-cors', 'origin-not-allowed', 'origin-fixed-other', 'origin-malformed', 'wildcard-with-credentials', 'credentials-not-allowed', 'duplicate-layers', 'route-overrides', 'auth-before-cors', 'preflight-unhandled', 'error-without-cors', 'route-excluded', 'method-not-allowed', 'header-not-allowed', 'redirect-before-cors', 'redirect-target-no-cors', 'redirect-to-login', 'preflight-status'];
-    for (const code of codes) expect(aspnetcore.fix({ ...BASE, code }), code).toMatch(/\S/);
-  });
+  itWritesAFixForEveryCode(aspnetcore, BASE);
 });
 
 describe('aspnetcore: the real diagnose() on answers written from source', () => {
@@ -284,10 +234,7 @@ describe('aspnetcore: the real diagnose() on answers written from source', () =>
     ['dev-page-missing-usecors', 'omit', EMPTY_HISTORY, 'error-without-cors', 'app.UseCors() is missing or placed before app.UseRouting()'],
     ['any-origin-credentialed', 'include', EMPTY_HISTORY, 'wildcard-with-credentials', '.AllowCredentials()'],
   ] as const)('%s (%s) -> %s, stack aspnetcore, fix with %s', (name, credentials, history, code, api) => {
-    const exchange = observation(ANSWERS[name] as Answer);
-    const verdict = judge({ stage: exchange.stage, request: exchange.request, response: exchange.response, context: { credentials, pageOrigin: PAGE } });
-    expect(verdict.verdict).toBe('blocked');
-    const d = diagnose({ exchange, verdict, history, ...(credentials === 'include' ? { usesCredentials: true } : {}) });
+    const d = diagnoseWritten(API, ANSWERS[name] as Answer, credentials, history);
     expect(d).toMatchObject({ code, stack: 'aspnetcore' });
     expect(d!.fix).toContain(api);
   });

@@ -15,15 +15,24 @@
  *    Content-Length or Transfer-Encoding, Date, Keep-Alive: timeout=60 + Connection: keep-alive, or
  *    Connection: close after a 500).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../src/cors/index.js';
 import type { HeaderLine } from '../../../src/cors/types.js';
-import { diagnose } from '../../../src/diagnose/diagnose.js';
 import { spring } from '../../../src/diagnose/stacks/spring.js';
-import { EMPTY_HISTORY, type DiagnosisCode, type FixContext, type Observation, type StackEvidence } from '../../../src/diagnose/types.js';
+import type { DiagnosisCode, FixContext, StackEvidence } from '../../../src/diagnose/types.js';
+import {
+  baseContext,
+  diagnoseWritten,
+  everyRecordedAnswer,
+  itFindsNoStrongFingerprint,
+  itWritesAFixForEveryCode,
+  PAGE,
+  prints as printsOf,
+  writtenCall as call,
+  writtenEvidence,
+  writtenPreflight as preflight,
+  type WrittenAnswer as Answer,
+} from '../../support/stack-cases.js';
 
-const PAGE = 'http://localhost:5173';
 const API = 'http://localhost:8080';
 const DATE: HeaderLine = ['Date', 'Tue, 03 Dec 2024 10:00:00 GMT'];
 const KEEP: HeaderLine[] = [['Keep-Alive', 'timeout=60'], ['Connection', 'keep-alive']];
@@ -38,20 +47,6 @@ const SECURITY_6: HeaderLine[] = [
 ];
 const SECURITY_5: HeaderLine[] = SECURITY_6.map(([n, v]) => (n === 'X-XSS-Protection' ? [n, '1; mode=block'] : [n, v]));
 
-interface Answer {
-  stage: 'preflight' | 'request';
-  request: { method: string; path: string; headers: HeaderLine[] };
-  status: number;
-  headers: HeaderLine[];
-  body?: string;
-}
-
-const preflight = (method: string, asked?: string): Answer['request'] => ({
-  method: 'OPTIONS',
-  path: '/api/items/1',
-  headers: [['Origin', PAGE], ['Access-Control-Request-Method', method], ...(asked ? [['Access-Control-Request-Headers', asked] as HeaderLine] : [])],
-});
-const call = (method: string, headers: HeaderLine[] = []): Answer['request'] => ({ method, path: '/api/items', headers: [['Origin', PAGE], ...headers] });
 const bootError = (status: number, error: string, path: string) => `{"timestamp":"2024-12-03T10:00:00.000+00:00","status":${status},"error":"${error}","path":"${path}"}`;
 
 const ANSWERS: Record<string, Answer> = {
@@ -114,22 +109,9 @@ const ANSWERS: Record<string, Answer> = {
   },
 };
 
-function observation(a: Answer): Observation {
-  const type = a.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null;
-  return {
-    stage: a.stage,
-    request: { method: a.request.method, url: API + a.request.path, headers: a.request.headers },
-    response: { status: a.status, headers: a.headers },
-    ...(a.body !== undefined ? { body: { text: a.body, type, bytes: a.body.length, truncated: false } } : {}),
-  };
-}
+const evidenceOf = (a: Answer, related: Answer[] = []) => writtenEvidence(API, a, related);
 
-function evidenceOf(a: Answer, related: Answer[] = []): StackEvidence {
-  const o = observation(a);
-  return { stage: o.stage, status: o.response.status, headers: o.response.headers, ...(o.body ? { body: o.body } : {}), related: related.map((r) => observation(r).response), identity: [] };
-}
-
-const prints = (e: StackEvidence) => spring.recognise(e).map((f) => `${f.weight} ${f.evidence}`);
+const prints = (e: StackEvidence) => printsOf(spring, e);
 
 const REFUSED = "strong 403 \"Invalid CORS request\" is Spring's DefaultCorsProcessor refusing the origin, the method or the headers";
 const V3 = 'Vary: Origin, Vary: Access-Control-Request-Method, Vary: Access-Control-Request-Headers as three lines';
@@ -163,45 +145,15 @@ describe('spring: recognise (answers written from source)', () => {
 });
 
 describe('spring: answers of other stacks give no strong fingerprint', () => {
-  const fixtures = readdirSync(new URL('../../fixtures/servers/', import.meta.url)).filter((f) => f.endsWith('.json'));
-  const recorded = fixtures.flatMap((file) => {
-    const f = JSON.parse(readFileSync(new URL(`../../fixtures/servers/${file}`, import.meta.url), 'utf8')) as { cases: { name: string; calls: { exchanges: { stage: 'preflight' | 'request'; target: string; response?: { status: number; headers: HeaderLine[] }; body?: { base64: string } }[] }[]; fix?: { calls: { exchanges: never[] }[] } }[] };
-    return f.cases.flatMap((c) =>
-      [...c.calls, ...(c.fix?.calls ?? [])].flatMap((run, i) =>
-        run.exchanges
-          .filter((x) => x.target === 'api' && x.response)
-          .map((x): [string, StackEvidence] => {
-            const text = x.body ? Buffer.from(x.body.base64, 'base64').toString('utf8') : undefined;
-            return [`${c.name} #${i} ${x.stage} ${x.response!.status}`, { stage: x.stage, status: x.response!.status, headers: x.response!.headers, ...(text !== undefined ? { body: { text, type: null, bytes: text.length, truncated: false } } : {}), related: [], identity: [] }];
-          }),
-      ),
-    );
-  });
   const kestrel: [string, StackEvidence][] = [
     ['Kestrel 204 preflight', { stage: 'preflight', status: 204, headers: [DATE, ['Server', 'Kestrel'], ['Access-Control-Allow-Methods', 'GET,HEAD,POST'], ['Access-Control-Allow-Origin', PAGE]], related: [], identity: [] }],
     ['Kestrel 400 ProblemDetails', { stage: 'request', status: 400, headers: [['Content-Type', 'application/problem+json; charset=utf-8'], DATE, ['Server', 'Kestrel']], body: { text: '{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"Bad Request","status":400,"traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}', type: 'application/problem+json; charset=utf-8', bytes: 150, truncated: false }, related: [], identity: [] }],
     ['Django security headers', { stage: 'request', status: 403, headers: [['X-Frame-Options', 'DENY'], ['X-Content-Type-Options', 'nosniff'], ['Referrer-Policy', 'same-origin'], ['Vary', 'Origin']], related: [], identity: [] }],
   ];
-  it.each([...recorded, ...kestrel])('%s', (_, e) => {
-    expect(spring.recognise(e).filter((f) => f.weight === 'strong')).toEqual([]);
-  });
+  itFindsNoStrongFingerprint(spring, [...everyRecordedAnswer(), ...kestrel], '%s');
 });
 
-const BASE: FixContext = {
-  code: 'no-cors',
-  origin: PAGE,
-  method: 'PUT',
-  requestHeaders: ['content-type'],
-  credentials: false,
-  allowedMethods: [],
-  allowedHeaders: [],
-  missingMethods: [],
-  missingHeaders: [],
-  allowOrigin: null,
-  status: 200,
-  path: '/api/items/1',
-  headerFix: '',
-};
+const BASE: FixContext = baseContext(200);
 
 describe('spring: fix per code', () => {
   const MVC = 'in a WebMvcConfigurer (WebFluxConfigurer for WebFlux), addCorsMappings(CorsRegistry registry):';
@@ -265,19 +217,10 @@ describe('spring: fix per code', () => {
     expect(spring.fix({ ...BASE, ...over, code })).toBe(expected);
   });
 
-  it('writes a fix for every code', () => {
-    const codes: DiagnosisCode[] = ['no-cors', 'origin-not-allowed', 'origin-fixed-other', 'origin-malformed', 'wildcard-with-credentials', 'credentials-not-allowed', 'duplicate-layers', 'route-overrides', 'auth-before-cors', 'preflight-unhandled', 'error-without-cors', 'route-excluded', 'method-not-allowed', 'header-not-allowed', 'redirect-before-cors', 'redirect-target-no-cors', 'redirect-to-login', 'preflight-status'];
-    for (const code of codes) expect(spring.fix({ ...BASE, code }), code).toMatch(/\S/);
-  });
+  itWritesAFixForEveryCode(spring, BASE);
 });
 
 describe('spring: the real diagnose() on answers written from source', () => {
-  function run(a: Answer, credentials: 'include' | 'omit' = 'omit') {
-    const exchange = observation(a);
-    const verdict = judge({ stage: exchange.stage, request: exchange.request, response: exchange.response, context: { credentials, pageOrigin: PAGE } });
-    expect(verdict.verdict).toBe('blocked');
-    return diagnose({ exchange, verdict, history: EMPTY_HISTORY, ...(credentials === 'include' ? { usesCredentials: true } : {}) });
-  }
   it.each([
     ['servlet-refused', 'omit', 'origin-not-allowed', '.allowedMethods("GET", "HEAD", "POST", "PUT")'],
     ['webflux-refused', 'omit', 'auth-before-cors', "is WebFlux's CORS refusal instead"],
@@ -285,7 +228,7 @@ describe('spring: the real diagnose() on answers written from source', () => {
     ['security6-401-preflight', 'omit', 'auth-before-cors', 'http.cors(Customizer.withDefaults())'],
     ['boot-500-credentials-star', 'include', 'error-without-cors', 'allowedOriginPatterns("*")'],
   ] as const)('%s (%s) -> %s, stack spring, fix with %s', (name, credentials, code, api) => {
-    const d = run(ANSWERS[name] as Answer, credentials);
+    const d = diagnoseWritten(API, ANSWERS[name] as Answer, credentials);
     expect(d).toMatchObject({ code, stack: 'spring' });
     expect(d!.fix).toContain(api);
   });
