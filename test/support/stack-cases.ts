@@ -11,18 +11,7 @@ import { judge } from '../../src/cors/index.js';
 import type { HeaderLine, Verdict } from '../../src/cors/types.js';
 import { fixContext } from '../../src/diagnose/context.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import {
-  EMPTY_HISTORY,
-  type BodyExcerpt,
-  type Diagnosis,
-  type DiagnosisCode,
-  type FixContext,
-  type Observation,
-  type ServerHistory,
-  type StackEvidence,
-  type StackName,
-  type StackProfile,
-} from '../../src/diagnose/types.js';
+import { EMPTY_HISTORY, type BodyExcerpt, type Diagnosis, type DiagnosisCode, type FixContext, type Observation, type ServerHistory, type StackEvidence, type StackName, type StackProfile } from '../../src/diagnose/types.js';
 import type { RecordedCall, RecordedExchange, ServerCase } from './servers.js';
 
 // ---- the recordings ------------------------------------------------------------------------------
@@ -401,6 +390,13 @@ export function itFixesEveryCase(profile: StackProfile, fixture: StackFixture, {
 export function itWritesTheWholeFix(profile: StackProfile, fixture: StackFixture, expected: [string, string][], { context = contextFor }: FixOptions = {}): void {
   it.each(expected)('%s: the whole fix', (name, text) => {
     expect(profile.fix(context(caseNamed(fixture, name)))).toBe(text);
+  });
+}
+
+/** The whole fix for each code, from `base` with the row's changes (the title shows the code and the changes). */
+export function itFixesPerCode(profile: StackProfile, base: FixContext, cases: [DiagnosisCode, Partial<FixContext>, string][]): void {
+  it.each(cases)('%s: %o', (code, over, expected) => {
+    expect(profile.fix({ ...base, ...over, code })).toBe(expected);
   });
 }
 

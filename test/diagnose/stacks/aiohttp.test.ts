@@ -6,21 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { aiohttp } from '../../../src/diagnose/stacks/aiohttp.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
 import type { RecordedExchange } from '../../support/servers.js';
-import {
-  brokenRunAnswers,
-  caseNamed,
-  evidenceOf,
-  failing,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itMarksEveryAnswer,
-  itPrintsTheBlockedAnswers,
-  itWritesTheWholeFix,
-  loadFixture,
-  observation,
-  prints,
-  type StackCase,
-} from '../../support/stack-cases.js';
+import { brokenRunAnswers, caseNamed, evidenceOf, failing, itFindsNoStrongFingerprint, itFixesEveryCase, itMarksEveryAnswer, itPrintsTheBlockedAnswers, itWritesTheWholeFix, loadFixture, observation, prints, type StackCase } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('aiohttp');
 /** The blocked answer alone, as these tests read it: without its paired preflight. */

@@ -6,21 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { apache } from '../../../src/diagnose/stacks/apache.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import {
-  APP_ANSWERS,
-  caseNamed,
-  contextFor,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itMarksEveryAnswer,
-  itPrintsTheBlockedAnswers,
-  itShowsTheExpectedEvidence,
-  itWritesTheWholeFix,
-  loadFixture,
-  otherStackAnswers,
-  prints as printsOf,
-  strongOf,
-} from '../../support/stack-cases.js';
+import { APP_ANSWERS, caseNamed, contextFor, itFindsNoStrongFingerprint, itFixesEveryCase, itMarksEveryAnswer, itPrintsTheBlockedAnswers, itShowsTheExpectedEvidence, itWritesTheWholeFix, loadFixture, otherStackAnswers, prints as printsOf, strongOf } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('apache');
 const byName = (name: string) => caseNamed(fixture, name);

@@ -17,21 +17,7 @@ import { describe, expect, it } from 'vitest';
 import type { HeaderLine } from '../../../src/cors/types.js';
 import { aspnetcore } from '../../../src/diagnose/stacks/aspnetcore.js';
 import { EMPTY_HISTORY, type DiagnosisCode, type FixContext, type ServerHistory, type StackEvidence } from '../../../src/diagnose/types.js';
-import {
-  baseContext,
-  diagnoseWritten,
-  everyRecordedAnswer,
-  itFindsNoStrongFingerprint,
-  itWritesAFixForEveryCode,
-  PAGE,
-  prints as printsOf,
-  strongOf,
-  textBody,
-  writtenCall as call,
-  writtenEvidence,
-  writtenPreflight as preflight,
-  type WrittenAnswer as Answer,
-} from '../../support/stack-cases.js';
+import { baseContext, diagnoseWritten, everyRecordedAnswer, itFindsNoStrongFingerprint, itFixesPerCode, itWritesAFixForEveryCode, PAGE, prints as printsOf, strongOf, textBody, writtenCall as call, writtenEvidence, writtenPreflight as preflight, type WrittenAnswer as Answer } from '../../support/stack-cases.js';
 
 const API = 'http://localhost:5000';
 const DATE: HeaderLine = ['Date', 'Tue, 03 Dec 2024 10:00:00 GMT'];
@@ -207,9 +193,7 @@ describe('aspnetcore: fix per code', () => {
       'Cookie authentication redirects an unauthenticated call to its LoginPath (http://localhost:9000/login), which has no CORS and which a fetch cannot use (it answers 401 only when X-Requested-With: XMLHttpRequest is sent). Answer 401 instead, in AddCookie(options => ...) (ConfigureApplicationCookie with Identity): options.Events.OnRedirectToLogin = context => { context.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };',
     ],
   ];
-  it.each(cases)('%s: %o', (code, over, expected) => {
-    expect(aspnetcore.fix({ ...BASE, ...over, code })).toBe(expected);
-  });
+  itFixesPerCode(aspnetcore, BASE, cases);
 
   itWritesAFixForEveryCode(aspnetcore, BASE);
 });

@@ -5,23 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { caddy } from '../../../src/diagnose/stacks/caddy.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import {
-  APP_ANSWERS,
-  answersOf,
-  caseNamed,
-  contextFor,
-  evidenceOf,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itPrintsTheBlockedAnswers,
-  itShowsTheExpectedEvidence,
-  itWritesTheWholeFix,
-  loadFixture,
-  observation,
-  otherStackAnswers,
-  prints as printsOf,
-  strongOf,
-} from '../../support/stack-cases.js';
+import { APP_ANSWERS, answersOf, caseNamed, contextFor, evidenceOf, itFindsNoStrongFingerprint, itFixesEveryCase, itPrintsTheBlockedAnswers, itShowsTheExpectedEvidence, itWritesTheWholeFix, loadFixture, observation, otherStackAnswers, prints as printsOf, strongOf } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('caddy');
 const byName = (name: string) => caseNamed(fixture, name);

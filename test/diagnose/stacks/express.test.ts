@@ -5,20 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { express } from '../../../src/diagnose/stacks/express.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import {
-  caseNamed,
-  evidenceOf,
-  failing,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itMarksEveryAnswer,
-  itPrintsTheBlockedAnswers,
-  itWritesTheWholeFix,
-  loadFixture,
-  otherStackAnswers,
-  strongOf,
-  textBody,
-} from '../../support/stack-cases.js';
+import { caseNamed, evidenceOf, failing, itFindsNoStrongFingerprint, itFixesEveryCase, itMarksEveryAnswer, itPrintsTheBlockedAnswers, itWritesTheWholeFix, loadFixture, otherStackAnswers, strongOf, textBody } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('express');
 const byName = (name: string) => caseNamed(fixture, name);

@@ -5,20 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fastapi } from '../../../src/diagnose/stacks/fastapi.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import {
-  brokenRunAnswers,
-  caseNamed,
-  contextFor,
-  evidenceOf,
-  failing,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itMarksEveryAnswer,
-  itPrintsTheBlockedAnswers,
-  itWritesTheWholeFix,
-  loadFixture,
-  type StackCase,
-} from '../../support/stack-cases.js';
+import { brokenRunAnswers, caseNamed, contextFor, evidenceOf, failing, itFindsNoStrongFingerprint, itFixesEveryCase, itMarksEveryAnswer, itPrintsTheBlockedAnswers, itWritesTheWholeFix, loadFixture, type StackCase } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('fastapi');
 /** The blocked answer alone, as these tests read it: without its paired preflight. */

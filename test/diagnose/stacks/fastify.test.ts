@@ -7,22 +7,7 @@ import type { HeaderLine } from '../../../src/cors/types.js';
 import { fastify } from '../../../src/diagnose/stacks/fastify.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
 import type { RecordedExchange } from '../../support/servers.js';
-import {
-  answersOf,
-  caseNamed,
-  contextFor,
-  evidenceOf,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itPrintsTheBlockedAnswers,
-  itWritesTheWholeFix,
-  loadFixture,
-  observation,
-  otherStackAnswers,
-  prints as printsOf,
-  strongOf,
-  textBody,
-} from '../../support/stack-cases.js';
+import { answersOf, caseNamed, contextFor, evidenceOf, itFindsNoStrongFingerprint, itFixesEveryCase, itPrintsTheBlockedAnswers, itWritesTheWholeFix, loadFixture, observation, otherStackAnswers, prints as printsOf, strongOf, textBody } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('fastify');
 const byName = (name: string) => caseNamed(fixture, name);

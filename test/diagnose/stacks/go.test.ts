@@ -7,20 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { go } from '../../../src/diagnose/stacks/go.js';
 import type { Observation, StackEvidence } from '../../../src/diagnose/types.js';
 import type { RecordedCall } from '../../support/servers.js';
-import {
-  caseNamed,
-  contextFor,
-  evidenceOf,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itNamesEachAnswerOrSaysWhy,
-  itPrintsTheBlockedAnswers,
-  itWritesTheWholeFix,
-  loadFixture,
-  observation,
-  prints as printsOf,
-  type StackCase,
-} from '../../support/stack-cases.js';
+import { caseNamed, contextFor, evidenceOf, itFindsNoStrongFingerprint, itFixesEveryCase, itNamesEachAnswerOrSaysWhy, itPrintsTheBlockedAnswers, itWritesTheWholeFix, loadFixture, observation, prints as printsOf, type StackCase } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('go');
 /** The fix writer's facts as these tests read them: without the blocked answer's Location. */

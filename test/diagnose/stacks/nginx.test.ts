@@ -5,20 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { nginx } from '../../../src/diagnose/stacks/nginx.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
-import {
-  APP_ANSWERS,
-  caseNamed,
-  contextFor,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itMarksEveryAnswer,
-  itPrintsTheBlockedAnswers,
-  itShowsTheExpectedEvidence,
-  itWritesTheWholeFix,
-  loadFixture,
-  otherStackAnswers,
-  strongOf,
-} from '../../support/stack-cases.js';
+import { APP_ANSWERS, caseNamed, contextFor, itFindsNoStrongFingerprint, itFixesEveryCase, itMarksEveryAnswer, itPrintsTheBlockedAnswers, itShowsTheExpectedEvidence, itWritesTheWholeFix, loadFixture, otherStackAnswers, strongOf } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('nginx');
 const byName = (name: string) => caseNamed(fixture, name);

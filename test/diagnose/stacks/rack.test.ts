@@ -7,20 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { rack } from '../../../src/diagnose/stacks/rack.js';
 import type { StackEvidence } from '../../../src/diagnose/types.js';
 import type { RecordedCall, RecordedExchange } from '../../support/servers.js';
-import {
-  caseNamed,
-  contextFor,
-  evidenceOf,
-  itFindsNoStrongFingerprint,
-  itFixesEveryCase,
-  itNamesEachAnswerOrSaysWhy,
-  itPrintsTheBlockedAnswers,
-  itWritesTheWholeFix,
-  loadFixture,
-  observation,
-  prints as printsOf,
-  type StackCase,
-} from '../../support/stack-cases.js';
+import { caseNamed, contextFor, evidenceOf, itFindsNoStrongFingerprint, itFixesEveryCase, itNamesEachAnswerOrSaysWhy, itPrintsTheBlockedAnswers, itWritesTheWholeFix, loadFixture, observation, prints as printsOf, type StackCase } from '../../support/stack-cases.js';
 
 const fixture = loadFixture('rack');
 /** The fix writer's facts as these tests read them: without the blocked answer's Location. */

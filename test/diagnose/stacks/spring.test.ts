@@ -19,19 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { HeaderLine } from '../../../src/cors/types.js';
 import { spring } from '../../../src/diagnose/stacks/spring.js';
 import type { DiagnosisCode, FixContext, StackEvidence } from '../../../src/diagnose/types.js';
-import {
-  baseContext,
-  diagnoseWritten,
-  everyRecordedAnswer,
-  itFindsNoStrongFingerprint,
-  itWritesAFixForEveryCode,
-  PAGE,
-  prints as printsOf,
-  writtenCall as call,
-  writtenEvidence,
-  writtenPreflight as preflight,
-  type WrittenAnswer as Answer,
-} from '../../support/stack-cases.js';
+import { baseContext, diagnoseWritten, everyRecordedAnswer, itFindsNoStrongFingerprint, itFixesPerCode, itWritesAFixForEveryCode, PAGE, prints as printsOf, writtenCall as call, writtenEvidence, writtenPreflight as preflight, type WrittenAnswer as Answer } from '../../support/stack-cases.js';
 
 const API = 'http://localhost:8080';
 const DATE: HeaderLine = ['Date', 'Tue, 03 Dec 2024 10:00:00 GMT'];
@@ -213,9 +201,7 @@ describe('spring: fix per code', () => {
       'Spring Security\'s formLogin() sends an unauthenticated call to its login page (http://localhost:9000/login), which has no CORS and which a fetch cannot use: answer API paths with 401 instead: http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED), request -> request.getRequestURI().startsWith("/api/")))',
     ],
   ];
-  it.each(cases)('%s: %o', (code, over, expected) => {
-    expect(spring.fix({ ...BASE, ...over, code })).toBe(expected);
-  });
+  itFixesPerCode(spring, BASE, cases);
 
   itWritesAFixForEveryCode(spring, BASE);
 });
