@@ -2,6 +2,7 @@
  * `corscope check` options: what the page would call, from which origin, and how. Turning what a
  * person typed into these is `parseCheckInput`; its mistakes come back as values with a message.
  */
+import type { OtherBrowser } from '../cors/browsers/index.js';
 import { isForbiddenRequestHeader, normalizeMethod, urlScheme } from '../cors/index.js';
 import type { HeaderLine, Initiator, Wording } from '../cors/types.js';
 import type { StackName } from '../diagnose/types.js';
@@ -30,6 +31,8 @@ export interface CheckOptions {
   /** Log Cookie and Authorization values in findings instead of `[redacted]`. */
   readonly logSecrets?: boolean;
   /** The server's stack, when its fingerprints do not tell it (`--stack`). */
+  /** Make that browser's line each record's `msg` (Chrome's stays in `chrome`). */
+  readonly headline?: OtherBrowser;
   readonly stack?: StackName;
 }
 
@@ -105,6 +108,7 @@ export function parseCheckInput(raw: RawCheckInput): CheckInput | CheckInputErro
       wording: raw.wording ?? 'current',
       ...(raw.userAgent ? { userAgent: raw.userAgent } : {}),
       logSecrets: raw.logSecrets ?? false,
+      ...(raw.headline ? { headline: raw.headline } : {}),
     },
     notes,
   };

@@ -5,8 +5,9 @@
  * `CorsURLLoader`).
  */
 import { accessControlRequestHeaders, isSameOrigin, judge, needsPreflight, normalizeMethod, schemeError, urlOrigin, urlScheme } from '../cors/index.js';
-import type { ExchangeContext, HeaderLine, RequestSnapshot, Verdict } from '../cors/types.js';
-import { buildRecord, type ExchangeRecord } from '../log/record.js';
+import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Verdict } from '../cors/types.js';
+import { refusedBeforeSending } from '../cors/browsers/index.js';
+import { buildRecord, summarize, withBrowsers, type ExchangeRecord } from '../log/record.js';
 import { bodyExcerpt } from '../log/body.js';
 import { diagnose, observe } from '../diagnose/index.js';
 import type { Observation, ServerHistory } from '../diagnose/types.js';
@@ -134,7 +135,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       if ('failure' in sent) return failed(records, exchanges, sent.failure, request);
       exchanges.push(exchangeOf(request, sent));
       const verdict = judge({ stage: 'preflight', request, response: sent.response, context });
-      preflightRecord = record(nextId(), verdict, request, sent.response.status, sent.durationMs, context, options);
+      preflightRecord = record(nextId(), verdict, request, sent.response, sent.durationMs, context, options);
       preflightSeen = { observation: observationOf('preflight', request, sent, options), verdict, id: preflightRecord.id };
       learn(preflightRecord, verdict, preflightSeen.observation, redirectedBy ? { redirectedBy } : {});
       records.push(preflightRecord);
@@ -148,7 +149,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     exchanges.push(exchangeOf(request, sent));
     const verdict = judge({ stage: 'request', request, response: sent.response, context });
     const id = nextId();
-    const current = record(id, verdict, request, sent.response.status, sent.durationMs, context, options);
+    const current = record(id, verdict, request, sent.response, sent.durationMs, context, options);
     const observation = observationOf('request', request, sent, options);
     learn(current, verdict, observation, { ...(preflightSeen ? { preflight: preflightSeen } : {}), ...(redirectedBy ? { redirectedBy } : {}) });
     redirectedBy = observation;
@@ -172,21 +173,24 @@ function record(
   id: string,
   verdict: Verdict,
   request: RequestSnapshot,
-  status: number,
+  response: ResponseSnapshot,
   durationMs: number,
   context: ExchangeContext,
   options: CheckOptions,
 ): ExchangeRecord {
-  return buildRecord({
+  const built = buildRecord({
     id,
     verdict,
     method: request.method,
     url: request.url,
-    status,
+    status: response.status,
     durationMs,
     ...(context.redirect ? { redirectedFrom: context.redirect.initialUrl } : {}),
     logSecrets: options.logSecrets ?? false,
   });
+  // `check` reports all three browsers on every exchange it makes.
+  withBrowsers(built, { stage: verdict.stage, request, response: { status: response.status, headers: response.headers }, context }, verdict, 'always', options.headline);
+  return built;
 }
 
 /** Chrome refuses the URL before sending anything: no status, no response. */
@@ -201,7 +205,7 @@ function schemeRecord(id: string, options: CheckOptions, finding: NonNullable<Re
     origin: options.origin,
     patch: { remove: [], set: [] },
   };
-  return buildRecord({
+  const built = buildRecord({
     id,
     verdict,
     method: normalizeMethod(options.method ?? 'GET'),
@@ -210,6 +214,18 @@ function schemeRecord(id: string, options: CheckOptions, finding: NonNullable<Re
     durationMs: 0,
     logSecrets: options.logSecrets ?? false,
   });
+  const refused = refusedBeforeSending({ url: options.url, pageUrl: `${options.origin}/`, initiator: options.initiator ?? 'fetch' });
+  if (refused) {
+    built.browsers = {
+      firefox: { verdict: refused.firefox.verdict, lines: refused.firefox.lines, reason: refused.firefox.reason ?? null },
+      safari: { verdict: refused.safari.verdict, lines: refused.safari.lines },
+    };
+    if (options.headline) {
+      built.headline = options.headline;
+      built.msg = summarize(built);
+    }
+  }
+  return built;
 }
 
 const NET_ERRORS: Record<string, string> = {

@@ -8,6 +8,7 @@ import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
 import { OptionsError, parseHttpUrl, type CorscopeOptions } from '../proxy/options.js';
 import { UsageError } from './errors.js';
 import { STACK_NAMES, type StackName } from '../diagnose/types.js';
+import type { OtherBrowser } from '../cors/browsers/index.js';
 
 export const LISTEN_FLAGS = {
   port: { type: 'number', describe: 'Port to listen on (0: any free port)', default: 8081 },
@@ -38,6 +39,12 @@ export const LOG_FLAGS = {
   'log-secrets': { type: 'boolean', describe: 'Log Cookie, Authorization and Set-Cookie values (redacted by default)' },
 } as const satisfies Record<string, Options>;
 
+/** The other browsers: Firefox and Safari are said where they disagree with Chrome, or always. */
+export const BROWSER_FLAGS = {
+  browsers: { type: 'string', describe: 'Always show what these browsers print, e.g. chrome,firefox,safari (default: another browser only where its verdict differs from Chrome\'s)' },
+  headline: { choices: ['chrome', 'firefox', 'safari'], describe: "Whose line is each record's headline (msg), for work from that browser's bug report", default: 'chrome' },
+} as const satisfies Record<string, Options>;
+
 /** What yargs hands a proxy-running command (kebab-case keys as typed). */
 export interface ParsedFlags {
   readonly port?: number;
@@ -57,12 +64,16 @@ export interface ParsedFlags {
   readonly 'log-level'?: string;
   readonly 'log-file'?: string;
   readonly 'log-secrets'?: boolean;
+  readonly browsers?: string;
+  readonly headline?: string;
 }
 
 export interface LogSettings {
   readonly format: LogFormat | undefined;
   readonly level: LogLevel;
   readonly file: string | undefined;
+  /** The other browsers the pretty view shows on every record (`--browsers`, `--headline`). */
+  readonly browsers: readonly OtherBrowser[];
 }
 
 /** Everything but the target and the logger, which each command supplies. */
@@ -90,6 +101,7 @@ export function proxyOptions(flags: ParsedFlags): Omit<CorscopeOptions, 'target'
     answerPreflight: flags['answer-preflight'] ?? false,
     expose: (flags.expose ?? []).map(String),
     logSecrets: flags['log-secrets'] ?? false,
+    ...browserOptions(flags),
   };
 }
 
@@ -98,7 +110,40 @@ export function logSettings(flags: ParsedFlags): LogSettings {
     format: flags['log-format'] === 'json' || flags['log-format'] === 'pretty' ? flags['log-format'] : undefined,
     level: (flags['log-level'] ?? 'info') as LogLevel,
     file: flags['log-file'],
+    browsers: shownBrowsers(flags),
   };
+}
+
+/** `--browsers a,b` (repeatable) → the browsers named; `chrome` is always shown. */
+export function browserList(flag: unknown): BrowserChoice[] {
+  if (flag === undefined) return [];
+  const names = (Array.isArray(flag) ? flag : [flag]).flatMap((value) => String(value).split(',')).map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  for (const name of names) {
+    if (!(BROWSER_CHOICES as readonly string[]).includes(name)) throw new UsageError(`--browsers takes a list of ${BROWSER_CHOICES.join(', ')}, got '${name}'`);
+  }
+  return names as BrowserChoice[];
+}
+
+const BROWSER_CHOICES = ['chrome', 'firefox', 'safari'] as const;
+type BrowserChoice = (typeof BROWSER_CHOICES)[number];
+
+/** `--headline`: another browser's line as `msg`, or Chrome's (the default). */
+export function headlineOf(flag: unknown): { headline?: OtherBrowser } {
+  if (flag === undefined || flag === 'chrome') return {};
+  if (flag === 'firefox' || flag === 'safari') return { headline: flag };
+  throw new UsageError('--headline takes one of chrome, firefox, safari');
+}
+
+function browserOptions(flags: ParsedFlags): { browsers?: boolean; headline?: OtherBrowser } {
+  const others = browserList(flags.browsers).filter((name) => name !== 'chrome');
+  return { ...(others.length > 0 ? { browsers: true } : {}), ...headlineOf(flags.headline) };
+}
+
+function shownBrowsers(flags: ParsedFlags): OtherBrowser[] {
+  const shown = new Set<OtherBrowser>(browserList(flags.browsers).filter((name): name is OtherBrowser => name !== 'chrome'));
+  const headline = headlineOf(flags.headline).headline;
+  if (headline) shown.add(headline);
+  return [...shown];
 }
 
 export function checkUrl(value: string, flag: string): string {

@@ -8,6 +8,7 @@ import type { ExchangeRecord } from '../log/record.js';
 import { levelFor } from '../log/record.js';
 import { createLogger, type CorscopeLogger } from '../log/logger.js';
 import { createPrettyStream, shouldColor } from '../log/pretty.js';
+import type { OtherBrowser } from '../cors/browsers/index.js';
 
 export type Tone = 'ok' | 'bad' | 'warn';
 
@@ -21,8 +22,9 @@ export interface Report {
   close(): Promise<void>;
 }
 
-export function openReport(json: boolean, out: NodeJS.WriteStream = process.stdout): Report {
-  return json ? jsonReport() : prettyReport(out);
+/** `browsers`: the other browsers the pretty view shows on every record (`check` shows both). */
+export function openReport(json: boolean, out: NodeJS.WriteStream = process.stdout, browsers: readonly OtherBrowser[] = []): Report {
+  return json ? jsonReport() : prettyReport(out, browsers);
 }
 
 function jsonReport(): Report {
@@ -36,9 +38,9 @@ function jsonReport(): Report {
   };
 }
 
-function prettyReport(out: NodeJS.WriteStream): Report {
+function prettyReport(out: NodeJS.WriteStream, browsers: readonly OtherBrowser[]): Report {
   const colors = shouldColor(out);
-  const pretty = createPrettyStream(out, { colors });
+  const pretty = createPrettyStream(out, { colors, browsers });
   const paint: Record<Tone, (text: string) => string> = {
     ok: (t) => (colors ? `\u001b[32m${t}\u001b[39m` : t),
     bad: (t) => (colors ? `\u001b[31m${t}\u001b[39m` : t),

@@ -41,6 +41,7 @@ export function openLog(settings: LogSettings): CorscopeLogger {
     format: settings.format ?? defaultFormat(),
     level: settings.level,
     ...(settings.file ? { file: settings.file } : {}),
+    browsers: settings.browsers,
   });
 }
 

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { pino, type DestinationStream, type Logger, type Level } from 'pino';
 import { openBatchDestination } from './batch.js';
 import { createPrettyStream, shouldColor, type TextSink } from './pretty.js';
+import type { OtherBrowser } from '../cors/browsers/index.js';
 
 export type LogFormat = 'pretty' | 'json';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -19,6 +20,8 @@ export interface LoggerOptions {
   readonly file?: string;
   /** Where stdout output goes (tests pass their own sink); default `process.stdout`. */
   readonly stdout?: TextSink & { isTTY?: boolean };
+  /** The other browsers the pretty view shows on every record, not only where they disagree with Chrome. */
+  readonly browsers?: readonly OtherBrowser[];
 }
 
 export interface CorscopeLogger {
@@ -80,7 +83,7 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
   if (out === process.stdout && isDevNull(1)) {
     main = undefined;
   } else if (options.format === 'pretty') {
-    main = createPrettyStream(out, { colors: shouldColor(out) });
+    main = createPrettyStream(out, { colors: shouldColor(out), ...(options.browsers ? { browsers: options.browsers } : {}) });
   } else if (out === process.stdout) {
     blockingStdout();
     // `corscope | head -1`: once the reader is gone, stop writing stdout, without a word.

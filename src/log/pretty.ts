@@ -3,6 +3,8 @@
  * exchange. Colour only on a TTY and never when NO_COLOR is set (https://no-color.org).
  */
 import type { Finding } from '../cors/types.js';
+import type { OtherBrowser } from '../cors/browsers/index.js';
+import { disagrees } from './browsers.js';
 import { conditionWords, type ExchangeRecord } from './record.js';
 
 export interface TextSink {
@@ -11,6 +13,8 @@ export interface TextSink {
 
 export interface PrettyOptions {
   readonly colors: boolean;
+  /** Other browsers shown on every record; the rest only where their verdict differs from Chrome's. */
+  readonly browsers?: readonly OtherBrowser[];
 }
 
 type Paint = (text: string) => string;
@@ -57,7 +61,7 @@ export function createPrettyStream(sink: TextSink, options: PrettyOptions): { wr
         sink.write(line);
         return;
       }
-      sink.write(render(parsed, p, seen) + '\n');
+      sink.write(render(parsed, p, seen, options.browsers) + '\n');
     },
   };
 }
@@ -66,8 +70,8 @@ export function createPrettyStream(sink: TextSink, options: PrettyOptions): { wr
  * `seen` maps an explained finding (code, method, URL, origin) to the record that explained it: a
  * repeat prints one line pointing back there instead of the whole block again.
  */
-export function render(entry: Record<string, unknown>, p: Palette, seen?: Map<string, string>): string {
-  if (entry.event === 'cors') return renderExchange(entry as unknown as ExchangeRecord & { time?: number }, p, seen);
+export function render(entry: Record<string, unknown>, p: Palette, seen?: Map<string, string>, shown: readonly OtherBrowser[] = []): string {
+  if (entry.event === 'cors') return renderExchange(entry as unknown as ExchangeRecord & { time?: number }, p, seen, shown);
   if (entry.event === 'start') return renderStart(entry, p);
   const level = typeof entry.level === 'number' ? entry.level : 30;
   const paint = level >= 50 ? p.red : level >= 40 ? p.yellow : level >= 30 ? (text: string) => text : p.dim;
@@ -102,7 +106,7 @@ const SIGN_WORDS = {
   'allow-credentials': 'the server sends Access-Control-Allow-Credentials: true, so it expects credentialed calls',
 } as const;
 
-function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen?: Map<string, string>): string {
+function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen: Map<string, string> | undefined, shown: readonly OtherBrowser[]): string {
   // A call that fails only with credentials, from a page that shows no sign of sending them, works:
   // an `ok` line with a note, not a warning.
   if (r.verdict === 'conditional' && !r.credentialsSign && !r.upstream) return renderQuietConditional(r, p);
@@ -126,6 +130,11 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen?
   if (r.upstream) row('target', p.red(`${r.upstream.code}: ${r.upstream.message} (${r.upstream.target})`));
   if (r.redirectedFrom) row('via', `redirect from ${r.redirectedFrom}`);
   if (r.chrome) row('chrome', paint(r.chrome.message));
+  for (const browser of OTHER_BROWSERS) {
+    const other = r.browsers?.[browser];
+    if (!other || !(shown.includes(browser) || disagrees(r, browser))) continue;
+    for (const text of browserRows(r, browser, p)) row(browser, text);
+  }
   if (r.verdict === 'conditional') row('if', p.yellow(`blocked only if ${conditionWords(r.findings)}`));
   if (r.credentialsSign) row('sign', SIGN_WORDS[r.credentialsSign]);
   if (r.diagnosis) {
@@ -146,6 +155,19 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen?
     for (const line of r.patched.added) row('patched', p.green(`+ ${line}`));
   }
   return lines.join('\n');
+}
+
+const OTHER_BROWSERS: readonly OtherBrowser[] = ['firefox', 'safari'];
+
+/** A browser's lines, said first when its verdict is not Chrome's; what it does when it prints nothing. */
+function browserRows(r: ExchangeRecord, browser: OtherBrowser, p: Palette): string[] {
+  const other = r.browsers![browser];
+  const paint = other.verdict === 'blocked' ? p.red : other.verdict === 'conditional' ? p.yellow : (text: string) => text;
+  const rows = other.lines.map((line) => paint(plain(line)));
+  const verdict = other.verdict === 'blocked' ? 'blocks it' : other.verdict === 'conditional' ? 'blocks it only with credentials' : 'allows it';
+  if (rows.length === 0) rows.push(p.dim(`${verdict}${other.verdict === 'allowed' ? '' : ' without a console line'}`));
+  else if (disagrees(r, browser)) rows.unshift(p.yellow(`${verdict}, unlike Chrome:`));
+  return rows;
 }
 
 function renderQuietConditional(r: ExchangeRecord & { time?: number }, p: Palette): string {

@@ -14,6 +14,9 @@ import type {
   VerdictKind,
 } from '../cors/types.js';
 import type { BodyExcerpt, Diagnosis } from '../diagnose/types.js';
+import type { Exchange } from '../cors/types.js';
+import type { OtherBrowser } from '../cors/browsers/index.js';
+import { browserHeadline, browsersRecord, type BrowsersMode, type BrowsersRecord } from './browsers.js';
 import { isSecretHeader, REDACTED, redactLines } from './redact.js';
 
 /**
@@ -89,6 +92,10 @@ export interface ExchangeRecord {
   readonly durationMs: number;
   /** On a conditional verdict: the sign that the page does use credentials here (it is then a warning). */
   readonly credentialsSign?: CredentialsSign;
+  /** What Firefox and Safari do with the same exchange (see log/browsers.ts); absent where Chrome allows silently, unless asked. */
+  browsers?: BrowsersRecord;
+  /** Set when `msg` is that browser's line instead of Chrome's (`--headline`). */
+  headline?: OtherBrowser;
   /** Why the server sent what Chrome refuses, and the fix in its terms (blocked, or conditional with a sign). */
   diagnosis?: Diagnosis;
   /** The first bytes of a refused answer's body, which Chrome hides from the page. */
@@ -160,6 +167,8 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
     ...(verdict.notCors ? { notCors: verdict.notCors } : {}),
     ...(input.redirectedFrom ? { redirectedFrom: input.redirectedFrom } : {}),
     ...(input.credentialsSign && verdict.verdict === 'conditional' ? { credentialsSign: input.credentialsSign } : {}),
+    browsers: undefined,
+    headline: undefined,
     // Filled in later by the proxy; declared here so they keep their place in every record.
     patched: undefined,
     id: input.id,
@@ -173,6 +182,17 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
   };
   record.msg = summarize(record);
   return record;
+}
+
+/** What the other browsers make of the exchange, and their line as `msg` when `headline` names one. */
+export function withBrowsers(record: ExchangeRecord, exchange: Exchange, verdict: Verdict, mode: BrowsersMode, headline?: OtherBrowser): void {
+  const browsers = browsersRecord(exchange, verdict, mode);
+  if (!browsers) return;
+  record.browsers = browsers;
+  if (headline) {
+    record.headline = headline;
+    record.msg = summarize(record);
+  }
 }
 
 /** Findings quote header values; a finding about a secret header must not leak it. */
@@ -207,6 +227,8 @@ export function summarize(record: ExchangeRecord): string {
     const chrome = record.chrome ? ` Chrome will show: ${record.chrome.message}` : '';
     return `corscope answered ${target} itself with ${record.status}: ${record.refused.message}.${chrome}`;
   }
+  const other = record.headline ? browserHeadline(record, record.headline) : undefined;
+  if (other !== undefined) return other;
   if (record.patched?.answeredPreflight) return `preflight ${target} answered by corscope (--answer-preflight)`;
   if (record.verdict === 'blocked' && record.chrome) return record.chrome.message;
   if (record.verdict === 'conditional') {

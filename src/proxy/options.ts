@@ -2,6 +2,8 @@
 import type { Logger } from 'pino';
 import type { Initiator, Wording } from '../cors/types.js';
 import { STACK_NAMES, type StackName } from '../diagnose/types.js';
+import type { OtherBrowser } from '../cors/browsers/index.js';
+import type { BrowsersMode } from '../log/browsers.js';
 
 export interface CorscopeOptions {
   /** The API to forward to, e.g. `http://localhost:3000`. */
@@ -40,6 +42,10 @@ export interface CorscopeOptions {
   readonly maxSockets?: number;
   /** How long `close()` lets in-flight requests finish before cutting them, in ms (default 5 000). */
   readonly closeTimeoutMs?: number;
+  /** Say what Firefox and Safari do on every CORS record, not only where Chrome blocks, depends or warns. */
+  readonly browsers?: boolean;
+  /** Make that browser's line the record's `msg` (Chrome's stays in `chrome`). */
+  readonly headline?: OtherBrowser;
 }
 
 export interface ResolvedOptions {
@@ -61,6 +67,8 @@ export interface ResolvedOptions {
   readonly logSecrets: boolean;
   readonly maxSockets: number;
   readonly closeTimeoutMs: number;
+  readonly browsers: BrowsersMode;
+  readonly headline: OtherBrowser | undefined;
 }
 
 /** A mistake in the options, worded for the person who made it. */
@@ -88,6 +96,8 @@ export function resolveOptions(options: CorscopeOptions): ResolvedOptions {
     logSecrets: options.logSecrets ?? false,
     maxSockets: options.maxSockets ?? 64,
     closeTimeoutMs: options.closeTimeoutMs ?? 5_000,
+    browsers: options.browsers ? 'always' : 'auto',
+    headline: options.headline,
   };
 }
 

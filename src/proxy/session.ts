@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { classifyRequest, credentialsOf, firstHeaderValue, judge, normalizedHeader } from '../cors/index.js';
 import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, Stage, Verdict } from '../cors/types.js';
-import { buildRecord, judgedFields, levelFor, summarize, withHeaders, type CredentialsSign, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
+import { buildRecord, judgedFields, levelFor, summarize, withBrowsers, withHeaders, type CredentialsSign, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
 import { keepWire } from '../log/wire.js';
 import { diagnose, observe } from '../diagnose/index.js';
 import type { BodyExcerpt, DiagnosisInput, Observation, ServerHistory } from '../diagnose/types.js';
@@ -130,6 +130,7 @@ export function conclude(
   let status = response.status;
   let headers: readonly HeaderLine[] = response.headers;
   const record = makeRecord(session, verdict, status, options, upstream, sign);
+  withBrowsers(record, { stage: session.stage, request: session.request, response, context: session.context }, verdict, options.browsers, options.headline);
   if (session.cors && mayPatch(options, verdict.origin)) {
     const patched = applyPatch(status, headers, withExpose(verdict.patch, options.expose, session.stage));
     if (patched.record) {

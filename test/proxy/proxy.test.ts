@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOracle } from '../support/oracle.js';
+import { recordedLines } from '../support/browser-oracle.js';
 import { corsHeaders, endToEnd, pairs as pairsOf, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from './helpers.js';
 
 const PAGE = 'http://localhost:5173';
@@ -56,6 +57,11 @@ describe('records', () => {
       findings: expect.any(Array),
       credentials: 'unknown',
       initiator: 'fetch',
+      // What Firefox 153 and WebKit 2.50 printed for the same answer (browser-oracle.json).
+      browsers: {
+        firefox: { verdict: 'blocked', lines: recordedLines('acao-missing-fetch', 'firefox', { page: 5173, api: proxy.port }).map((l) => l.replace('/api.', '/api?x=1.')), reason: 'CORSMissingAllowOrigin' },
+        safari: { verdict: 'blocked', lines: recordedLines('acao-missing-fetch', 'webkit', { page: 5173, api: proxy.port }).map((l) => l.replace('/api ', '/api?x=1 ')) },
+      },
       durationMs: expect.any(Number),
       diagnosis: {
         code: 'no-cors',

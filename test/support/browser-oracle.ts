@@ -44,3 +44,9 @@ export function withPorts(line: string, kase: OracleCase): string {
     .replaceAll('{API_PORT}', String(kase.ports.API_PORT))
     .replaceAll('{API2_PORT}', String(kase.ports.API2_PORT));
 }
+
+/** What a browser printed for a case, with the page and API of another run put in. */
+export function recordedLines(id: string, browser: 'firefox' | 'webkit', ports: { page: number; api: number }): string[] {
+  const kase = loadBrowserOracle().cases.find((c) => c.id === id)!;
+  return kase[browser].lines.map((l) => l.text.replaceAll('{PAGE_PORT}', String(ports.page)).replaceAll('{API_PORT}', String(ports.api)));
+}

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { parseCheckInput, runCheck, type CheckResult } from '../../check/index.js';
 import type { CliCommand } from '../command.js';
-import { BEHAVIOUR_FLAGS, wordingOf, stackOf } from '../flags.js';
+import { BEHAVIOUR_FLAGS, BROWSER_FLAGS, headlineOf, wordingOf, stackOf } from '../flags.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { openReport } from '../report.js';
 import { packageVersion } from '../version.js';
@@ -23,6 +23,8 @@ interface Flags extends UiFlags {
   readonly insecure?: boolean;
   readonly 'chrome-wording'?: string;
   readonly 'log-secrets'?: boolean;
+  readonly headline?: string;
+  readonly browser?: string;
 }
 
 export const checkCommand: CliCommand<Flags> = {
@@ -42,11 +44,13 @@ export const checkCommand: CliCommand<Flags> = {
       .option('insecure', { type: 'boolean', describe: "Accept the server's self-signed TLS certificate" })
       .options({ 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'], stack: BEHAVIOUR_FLAGS.stack })
       .option('log-secrets', { type: 'boolean', describe: 'Show Cookie and Authorization values in findings (redacted by default)' })
+      .options({ headline: BROWSER_FLAGS.headline })
+      .option('browser', { choices: ['chrome', 'firefox', 'safari'], describe: "Whose verdict decides the exit code (all three are reported)", default: 'chrome' })
       .options(ONE_SHOT_UI_FLAGS)
       .example('$0 check https://api.example.com/users --origin https://app.example.com', 'will a page on app.example.com be allowed to read this?')
       .example("$0 check http://localhost:3000/api/items -X PUT -H 'Content-Type: application/json' -d '{}' --origin http://localhost:5173", 'a preflighted call, as fetch() would make it')
       .example("$0 check https://api.example.com/me --credentials -H 'Cookie: sid=…' --origin https://app.example.com --json", 'with cookies, as NDJSON for a pipeline')
-      .epilogue('Exit codes: 0 Chrome allows the call, 1 Chrome blocks it or the server cannot be reached, 2 usage error.') as unknown as Argv<Flags>,
+      .epilogue('Exit codes: 0 Chrome (or the --browser named) allows the call, 1 it blocks it or the server cannot be reached, 2 usage error.') as unknown as Argv<Flags>,
   run: async (flags) => {
     for (const name of ['origin', 'method', 'data'] as const) {
       if (Array.isArray(flags[name])) throw new UsageError(`--${name} was given more than once`);
@@ -65,6 +69,7 @@ export const checkCommand: CliCommand<Flags> = {
       userAgent: `corscope/${packageVersion()}`,
       logSecrets: flags['log-secrets'] ?? false,
       ...stackOf(flags.stack),
+      ...headlineOf(flags.headline),
     });
     if ('error' in input) throw new UsageError(input.error);
     const ui = uiSettings({ ui: flags.ui ?? false, ...(flags['ui-port'] !== undefined ? { 'ui-port': flags['ui-port'] } : {}) });
@@ -74,7 +79,7 @@ export const checkCommand: CliCommand<Flags> = {
       if (malformed?.length) process.stderr.write(`corscope: note: the answer to ${request.method} ${request.url} is malformed (${malformed.join('; ')}); Chrome reads it, stricter HTTP clients (Node's among them) may not\n`);
     }
     const json = flags.json ?? false;
-    const report = openReport(json);
+    const report = openReport(json, process.stdout, ['firefox', 'safari']);
     for (const record of result.records) report.record(record);
     const { line, tone } = conclusion(result);
     // A failure is said once on stderr; in JSON it is also the summary record, for the pipeline.
@@ -90,7 +95,7 @@ export const checkCommand: CliCommand<Flags> = {
     );
     await report.close();
     if (result.failure) process.stderr.write(`corscope: ${line}\n`);
-    const code = result.outcome === 'allowed' ? EXIT_OK : EXIT_FAILURE;
+    const code = exitCode(result, flags.browser);
     if (ui) {
       const info = { command: 'check', version: packageVersion(), target: `${input.options.method ?? 'GET'} ${input.options.url} from ${input.options.origin}` };
       const served = await serveRecords(ui, input.options.logSecrets ?? false, info, shownOf(result), say(json), untilSignal());
@@ -99,6 +104,16 @@ export const checkCommand: CliCommand<Flags> = {
     return code;
   },
 };
+
+/**
+ * Chrome's verdict decides, unless `--browser` names another: then a block in that browser fails the
+ * run (the calls made are the ones Chrome makes; the three agree on which to make in every recorded case).
+ */
+function exitCode(result: CheckResult, browser: string | undefined): number {
+  if (browser !== 'firefox' && browser !== 'safari') return result.outcome === 'allowed' ? EXIT_OK : EXIT_FAILURE;
+  if (result.failure) return EXIT_FAILURE;
+  return result.records.some((r) => r.browsers?.[browser].verdict === 'blocked') ? EXIT_FAILURE : EXIT_OK;
+}
 
 /** Each record with the lines of the exchange it judged (one exchange per record, in order). */
 function shownOf(result: CheckResult): Shown[] {

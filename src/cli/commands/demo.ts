@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { startDemoServers } from '../../demo/run.js';
 import type { CliCommand } from '../command.js';
 import { EXIT_FAILURE } from '../errors.js';
-import { BEHAVIOUR_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
+import { BEHAVIOUR_FLAGS, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
 import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
 
@@ -20,6 +20,7 @@ export const demoCommand: CliCommand<Flags> = {
       .options(PATCH_FLAGS)
       .options({ initiator: BEHAVIOUR_FLAGS.initiator, 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
       .options(LOG_FLAGS)
+      .options(BROWSER_FLAGS)
       .options(UI_FLAGS)
       .example('$0 demo', 'then open the printed page URL in Chrome, with DevTools open')
       .example('$0 demo --patch', 'the same calls succeed; the log still explains each mistake') as unknown as Argv<Flags>,

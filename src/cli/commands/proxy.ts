@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { BEHAVIOUR_FLAGS, checkUrl, LISTEN_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
+import { BEHAVIOUR_FLAGS, checkUrl, LISTEN_FLAGS, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
@@ -19,9 +19,10 @@ export const proxyCommand: CliCommand<Flags> = {
       .options(BEHAVIOUR_FLAGS)
       .options(PATCH_FLAGS)
       .options(LOG_FLAGS)
+      .options(BROWSER_FLAGS)
       .options(UI_FLAGS)
       .group(['target', 'port', 'host', 'public-url', 'keep-host', 'insecure', 'timeout'], 'Proxy:')
-      .group(['initiator', 'chrome-wording', 'stack'], 'Judging:')
+      .group(['initiator', 'chrome-wording', 'stack', 'browsers', 'headline'], 'Judging:')
       .group(['patch', 'allow-origin', 'answer-preflight', 'expose'], 'Patch mode:')
       .group(['log-format', 'log-level', 'log-file', 'log-secrets'], 'Logs:')
       .group(['ui', 'ui-port'], 'Inspector:')
