@@ -1,7 +1,7 @@
 /** DOM helpers (/js/dom.js): values from the network become text nodes, never markup. */
 // Browser code kept as text: no backtick and no dollar-brace inside (String.raw keeps backslashes).
 export const DOM_JS = String.raw`// Building DOM from values that came from the network: every value becomes a text node or an
-// attribute, never markup (no innerHTML anywhere in the page).
+// attribute, never markup: no string from the network is ever parsed as HTML.
 
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);

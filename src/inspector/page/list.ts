@@ -130,6 +130,11 @@ export function createList(table, empty, handlers) {
     return selected;
   }
 
-  return { update, renderAll, showEmpty, select, move, get selected() { return selected; } };
+  // Whether the row is in the list as filtered now.
+  function shows(key) {
+    return Boolean(key) && table.querySelector('tr[data-key="' + CSS.escape(key) + '"]') !== null;
+  }
+
+  return { update, renderAll, showEmpty, select, move, shows, get selected() { return selected; } };
 }
 `;

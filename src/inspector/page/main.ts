@@ -218,7 +218,14 @@ document.addEventListener('keydown', (event) => {
   const moves = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, Home: -Infinity, End: Infinity, PageDown: 10, PageUp: -10 };
   if (event.key in moves && !(inSearch && event.key !== 'ArrowDown')) {
     event.preventDefault();
-    if (inSearch) listPane.focus();
+    if (inSearch) {
+      listPane.focus();
+      if (!list.shows(list.selected)) {
+        const key = list.move(-Infinity);
+        if (key && opened) open(model.rowByKey(key));
+        return;
+      }
+    }
     const key = list.move(moves[event.key]);
     if (key && opened) open(model.rowByKey(key));
     return;
@@ -227,7 +234,8 @@ document.addEventListener('keydown', (event) => {
     event.preventDefault();
     if (inSearch) {
       listPane.focus();
-      if (!list.selected) list.move(1);
+      // From the search box, Enter opens the first match unless the selection is one of them.
+      if (!list.shows(list.selected)) list.move(-Infinity);
     }
     const row = list.selected && model.rowByKey(list.selected);
     if (row) open(row);
