@@ -66,7 +66,7 @@ button { font: inherit; color: inherit; }
 
 .split { flex: 1; display: flex; min-height: 0; }
 .list { flex: 1; min-width: 0; overflow: auto; outline: none; }
-body.detail-open .list { flex: 0 0 44%; border-right: 1px solid var(--line); }
+body.detail-open .list { flex: 0 0 38%; border-right: 1px solid var(--line); }
 body.detail-open .c-origin, body.detail-open .c-duration, body.detail-open .c-time, body.detail-open .c-code, body.detail-open .c-url .host { display: none; }
 table { width: 100%; border-collapse: collapse; table-layout: auto; }
 thead th {
@@ -136,13 +136,12 @@ tr.divider td { background: var(--panel); color: var(--dim); font-style: italic;
 .side h4 { margin: 0; padding: 5px 9px; background: var(--panel); border-bottom: 1px solid var(--line); font-size: 12px; }
 .side h4 .dim { font-weight: 400; }
 .lines { list-style: none; margin: 0; padding: 4px 0; }
-.lines li { display: grid; grid-template-columns: 14px auto; padding: 1px 9px 1px 4px; overflow-wrap: anywhere; }
-.lines li.line { grid-template-columns: 14px max-content max-content 1fr; }
-.lines li.start { display: block; padding-left: 18px; color: var(--dim); font-weight: 600; }
-.lines .mark { color: var(--accent); font-size: 9px; line-height: 18px; text-align: center; }
+/* Each line reads as on the wire, wrapping under itself (a hanging indent), its mark in the gutter. */
+.lines li { position: relative; padding: 1px 9px 1px 40px; text-indent: -22px; overflow-wrap: anywhere; }
+.lines li.start { color: var(--dim); font-weight: 600; }
+.lines .mark { position: absolute; left: 4px; width: 12px; text-indent: 0; color: var(--accent); font-size: 9px; line-height: 18px; text-align: center; }
 .lines .name { font-weight: 600; }
-.lines .colon { color: var(--dim); white-space: pre; }
-.lines .value { min-width: 0; }
+.lines .colon { color: var(--dim); }
 .lines .value.redacted { color: var(--dim); font-style: italic; }
 .lines li.decides .name { color: var(--accent); }
 .lines li.offending { background: var(--blocked-bg); box-shadow: inset 3px 0 var(--blocked); }

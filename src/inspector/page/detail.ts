@@ -144,12 +144,16 @@ function wireCard(r, lines) {
     }));
   const status = r.patched && r.patched.status ? r.patched.status.from : r.status;
   const responseItems = [h('li', { class: 'start' + (hl.status ? ' offending' : '') }, lines.unanswered ? 'no answer from the target: corscope answered' : 'status ' + status)];
+  let warned = false;
   const classesOf = (l) => {
     const name = l[0].toLowerCase();
     const classes = [];
     if (decidesResponse(name, status)) classes.push('decides');
     if (hl.response === name) classes.push('offending');
-    else if (hl.warned.includes(name)) classes.push('warned');
+    else if (hl.warned.includes(name)) {
+      classes.push('warned');
+      warned = true;
+    }
     return classes;
   };
   if (lines.sent) {
@@ -173,9 +177,9 @@ function wireCard(r, lines) {
       h('div', { class: 'side response' }, h('h4', null, 'Response', h('span', { class: 'dim' }, lines.sent ? ' from the target, and what --patch changed' : ' from the target')), h('ol', { class: 'lines' }, responseItems))),
     h('p', { class: 'legend' },
       h('span', { class: 'mark' }, '\u25cf'), ' decides the verdict  ',
-      h('span', { class: 'swatch offending' }, 'Chrome refuses'), ' ',
+      hl.response || hl.status ? [h('span', { class: 'swatch offending' }, 'Chrome refuses'), ' '] : null,
       hl.request ? [h('span', { class: 'swatch against' }, 'what it is measured against'), ' '] : null,
-      hl.warned.length ? [h('span', { class: 'swatch warned' }, 'warning'), ' '] : null,
+      warned ? [h('span', { class: 'swatch warned' }, 'warning'), ' '] : null,
       lines.sent ? [h('span', { class: 'swatch removed' }, '\u2212 removed'), ' ', h('span', { class: 'swatch added' }, '+ added by --patch')] : null),
     truth(r));
 }
