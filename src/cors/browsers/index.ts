@@ -3,6 +3,7 @@ import type { Exchange, Initiator } from '../types.js';
 import { FIREFOX_CATALOG, firefoxLine, type FirefoxLine } from './firefox-messages.js';
 import { firefoxVerdict } from './firefox.js';
 import { safariVerdict } from './safari.js';
+import { SAFARI_CATALOG } from './safari-messages.js';
 import type { BrowserVerdict, OtherBrowsers } from './types.js';
 
 export { firefoxVerdict, firefoxLines } from './firefox.js';
@@ -33,19 +34,26 @@ export interface RefusedCall {
 /**
  * What each browser prints for a call it refuses before sending anything: a URL whose scheme
  * cannot be fetched cross-origin (Chrome's `CorsDisabledScheme`), or a same-origin-mode fetch to
- * another origin. WebKit prints nothing for these (the promise just rejects).
+ * another origin. WebKit writes these lines with the script's location in front
+ * (`http://page/:1:97: CONSOLE SECURITY ERROR …`), which a reader of its console output must not drop.
  */
 export function refusedBeforeSending(call: RefusedCall): OtherBrowsers | null {
   const scheme = urlScheme(call.url);
-  let line: FirefoxLine | null = null;
+  const cannotLoad = call.initiator === 'xhr' ? SAFARI_CATALOG.xhrCannotLoad(call.url) : SAFARI_CATALOG.fetchCannotLoad(call.url);
+  let line: FirefoxLine;
+  let safari: readonly string[];
   if (scheme === 'file') {
     line = firefoxLine('CheckLoadURIError', FIREFOX_CATALOG.CheckLoadURIError(call.pageUrl, call.url));
+    safari = [SAFARI_CATALOG.onlyHttp(), cannotLoad];
   } else if (scheme === null || !FETCHABLE_SCHEMES.has(scheme)) {
     line = firefoxLine('CORSRequestNotHttp', FIREFOX_CATALOG.CORSRequestNotHttp(call.url));
+    safari = [SAFARI_CATALOG.onlyHttp(), cannotLoad];
   } else if (call.mode === 'same-origin') {
     line = firefoxLine('CheckSameOriginError', FIREFOX_CATALOG.CheckSameOriginError(call.pageUrl, call.url));
+    safari = [SAFARI_CATALOG.sameOriginMode(call.url)];
+  } else {
+    return null;
   }
-  if (line === null) return null;
   const firefox: BrowserVerdict = { verdict: 'blocked', lines: [line.text], reason: line.category };
-  return { firefox, safari: { verdict: 'blocked', lines: [] } };
+  return { firefox, safari: { verdict: 'blocked', lines: safari } };
 }

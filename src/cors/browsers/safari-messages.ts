@@ -22,6 +22,10 @@ export const SAFARI_CATALOG = {
     `Cross-origin redirection to ${target} denied by Cross-Origin Resource Sharing policy: ${reason}`,
   redirectHasCredentials: (location: string) => `redirection URL ${location} has credentials`,
   redirectNonCorsScheme: () => 'not allowed to follow a cross-origin CORS redirection with non CORS scheme',
+  /** `DocumentThreadableLoader`: a URL whose scheme WebKit cannot fetch cross-origin (no request is made). */
+  onlyHttp: () => 'Cross origin requests are only supported for HTTP.',
+  /** fetch's `mode: 'same-origin'` to another origin (no request is made). */
+  sameOriginMode: (url: string) => `Fetch API cannot load ${url}.`,
   /** The page-side line that follows every access-control failure. */
   fetchCannotLoad: (url: string) => `Fetch API cannot load ${url} due to access control checks.`,
   xhrCannotLoad: (url: string) => `XMLHttpRequest cannot load ${url} due to access control checks.`,
