@@ -23,9 +23,26 @@ export interface WireLines {
 
 const WIRE = Symbol.for('corscope.wire');
 
-/** Attaches the exchange's header lines to its record (non-enumerable: never logged). */
-export function keepWire(record: ExchangeRecord, lines: WireLines): void {
-  Object.defineProperty(record, WIRE, { value: lines, configurable: true, writable: true, enumerable: false });
+/**
+ * The lines of the first exchange of each judgment (proxy/judgments.ts). Its key holds every
+ * request and response line, so a repeat's lines are those, line for line: the record refers to
+ * them and its own arrays are not kept (a polled endpoint would otherwise keep ~2 KB of fresh
+ * arrays per record alive, promoted to the old generation, for as long as the history holds it).
+ */
+const SHARED = new WeakMap<object, WireLines>();
+
+/**
+ * Attaches the exchange's header lines to its record (non-enumerable: never logged). `judgment`:
+ * the judgment the record shares its verdict with, whose lines are the same.
+ */
+export function keepWire(record: ExchangeRecord, lines: WireLines, judgment?: object): void {
+  let kept = lines;
+  if (judgment) {
+    const shared = SHARED.get(judgment);
+    if (shared) kept = shared;
+    else SHARED.set(judgment, lines);
+  }
+  Object.defineProperty(record, WIRE, { value: kept, configurable: true, writable: true, enumerable: false });
 }
 
 export function wireOf(record: ExchangeRecord): WireLines | undefined {

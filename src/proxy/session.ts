@@ -226,7 +226,7 @@ function finish(
 ): Outcome {
   remember(session, verdict, response, memory, outcome.record, outcome.judgment?.echoesCredentials);
   if (options.logger?.isLevelEnabled('debug')) withHeaders(outcome.record, session.request.headers, sent, options.logSecrets);
-  if (memory.keepWire) keepWire(outcome.record, { request: session.request.headers, response: response.headers, sent });
+  if (memory.keepWire) keepWire(outcome.record, { request: session.request.headers, response: response.headers, sent }, outcome.judgment);
   return outcome;
 }
 

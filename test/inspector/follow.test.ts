@@ -1,0 +1,130 @@
+/**
+ * The inspector following a real corscope: each record gets the header lines of its exchange as
+ * they were on the wire (case, order, duplicates), redacted as the log redacts, only while an
+ * inspector follows; repeats share the lines of the judgment they share; patch mode's change
+ * travels as the lines the browser got.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createInspector, type Inspector } from '../../src/inspector/index.js';
+import { wireOf } from '../../src/log/wire.js';
+import { corsHeaders, endToEnd, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from '../proxy/helpers.js';
+import { exchanges, openStream, type SseClient } from './helpers.js';
+
+const open: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const thing of open.splice(0).reverse()) await thing.close();
+});
+
+const ORIGIN = 'http://localhost:5173';
+const RESPONSE: [string, string][] = [
+  ['access-control-allow-origin', '*'],
+  ['Access-Control-Allow-Origin', ORIGIN],
+  ['Set-Cookie', 'sid=1; HttpOnly'],
+  ['X-Trace', 'a'],
+  ['x-trace', 'b'],
+];
+
+async function setUp(options: Parameters<typeof startProxy>[1] = {}, inspect = true): Promise<{ upstream: Upstream; proxy: Proxy; inspector?: Inspector & { port: number }; stop?: () => void }> {
+  const upstream = await startUpstream((req, res) => {
+    if (req.method === 'OPTIONS') return writeRaw(res, 204, [['Access-Control-Allow-Origin', ORIGIN]]);
+    writeRaw(res, 200, RESPONSE);
+  });
+  open.push(upstream);
+  const proxy = await startProxy(upstream.origin, options);
+  open.push(proxy);
+  if (!inspect) return { upstream, proxy };
+  const inspector = createInspector({ logSecrets: options.logSecrets ?? false });
+  const stop = inspector.follow(proxy.server);
+  await inspector.listen();
+  open.push(inspector);
+  return { upstream, proxy, inspector: inspector as Inspector & { port: number }, stop };
+}
+
+async function follow(port: number): Promise<SseClient> {
+  const client = await openStream(port);
+  open.push(client);
+  return client;
+}
+
+const REQUEST: [string, string][] = corsHeaders(ORIGIN, [['Cookie', 'sid=secret'], ['X-Dup', 'one'], ['x-dup', 'two']]);
+
+describe('the lines each record carries', () => {
+  it('none without an inspector: nothing is kept', async () => {
+    const { proxy } = await setUp({}, false);
+    await send(proxy.port, { path: '/a', headers: REQUEST });
+    expect(proxy.server.keepWire).toBe(false);
+    expect(wireOf(proxy.records[0]!)).toBeUndefined();
+  });
+
+  it('with one: the request and response lines as on the wire, never in the record\'s own fields', async () => {
+    const { proxy } = await setUp();
+    await send(proxy.port, { path: '/a', headers: REQUEST });
+    const record = proxy.records[0]!;
+    const lines = wireOf(record)!;
+    expect(lines.request).toEqual([['Host', `localhost:${proxy.port}`], ...REQUEST, ['Connection', 'close']]);
+    expect(endToEnd(lines.response)).toEqual(RESPONSE);
+    expect(Object.keys(record)).not.toContain('headers');
+    expect(JSON.stringify(record)).not.toContain('sid=secret');
+    expect(Object.getOwnPropertySymbols(record).every((s) => !Object.getOwnPropertyDescriptor(record, s)!.enumerable)).toBe(true);
+  });
+
+  it('the page gets them redacted as the log redacts (Cookie, Set-Cookie)', async () => {
+    const { proxy, inspector } = await setUp();
+    await send(proxy.port, { path: '/a', headers: REQUEST });
+    const client = await follow(inspector!.port);
+    await client.until((e) => exchanges(e).length === 1);
+    const { lines } = exchanges(client.events)[0]!;
+    expect(lines!.request).toContainEqual(['Cookie', '[redacted]']);
+    expect(lines!.request.filter(([n]) => n.toLowerCase() === 'x-dup')).toEqual([['X-Dup', 'one'], ['x-dup', 'two']]);
+    expect(endToEnd(lines!.response)).toEqual(RESPONSE.map(([n, v]) => [n, n === 'Set-Cookie' ? '[redacted]' : v]));
+    expect(lines!.sent).toBeUndefined();
+  });
+
+  it('--log-secrets: shown, as in the log', async () => {
+    const { proxy, inspector } = await setUp({ logSecrets: true });
+    await send(proxy.port, { path: '/a', headers: REQUEST });
+    const client = await follow(inspector!.port);
+    await client.until((e) => exchanges(e).length === 1);
+    expect(exchanges(client.events)[0]!.lines!.request).toContainEqual(['Cookie', 'sid=secret']);
+  });
+
+  it('repeats refer to the lines of the judgment they share (no fresh arrays kept per record)', async () => {
+    const { proxy } = await setUp();
+    const same = [...REQUEST, ['Connection', 'keep-alive']] as [string, string][];
+    for (let i = 0; i < 4; i++) await send(proxy.port, { path: '/polled', headers: same });
+    const lines = proxy.records.map((r) => wireOf(r)!);
+    // The judgment is kept from the second sight on (judgments.ts admit): from then on, one object.
+    expect(lines[2]).toBe(lines[1]);
+    expect(lines[3]).toBe(lines[1]);
+    for (const l of lines) expect(l.request).toEqual(lines[0]!.request);
+  });
+
+  it('patch mode: the target\'s lines and what the browser got', async () => {
+    const { proxy, inspector } = await setUp({ patch: true });
+    await send(proxy.port, { path: '/a', headers: corsHeaders(ORIGIN) });
+    const client = await follow(inspector!.port);
+    await client.until((e) => exchanges(e).length === 1);
+    const { record, lines } = exchanges(client.events)[0]!;
+    expect(record.patched).toBeDefined();
+    expect(endToEnd(lines!.response)).toEqual(RESPONSE.map(([n, v]) => [n, n === 'Set-Cookie' ? '[redacted]' : v]));
+    expect(lines!.sent!.filter(([n]) => n.toLowerCase() === 'access-control-allow-origin')).toEqual([['Access-Control-Allow-Origin', ORIGIN]]);
+  });
+
+  it('--answer-preflight: no target answered; the lines are corscope\'s answer', async () => {
+    const { proxy, inspector } = await setUp({ patch: true, answerPreflight: true });
+    await send(proxy.port, { method: 'OPTIONS', path: '/a', headers: preflightHeaders(ORIGIN, 'PUT') });
+    const client = await follow(inspector!.port);
+    await client.until((e) => exchanges(e).length === 1);
+    const { lines } = exchanges(client.events)[0]!;
+    expect(lines).toMatchObject({ response: [], unanswered: true });
+    expect(lines!.sent).toContainEqual(['Access-Control-Allow-Methods', 'PUT']);
+  });
+
+  it('unfollowed: the proxy stops keeping them', async () => {
+    const { proxy, stop } = await setUp();
+    stop!();
+    expect(proxy.server.keepWire).toBe(false);
+    await send(proxy.port, { path: '/a', headers: REQUEST });
+    expect(wireOf(proxy.records[0]!)).toBeUndefined();
+  });
+});
