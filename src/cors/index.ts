@@ -18,3 +18,5 @@ export { firstHeaderValue, headerValues, normalizedHeader, headerLineCount } fro
 export { schemeError } from './scheme.js';
 export { applyPatchPlan, type PatchedResponse } from './minimal-headers.js';
 export type * from './types.js';
+export { otherBrowsers, firefoxVerdict, safariVerdict, refusedBeforeSending, FIREFOX_CATALOG, SAFARI_CATALOG } from './browsers/index.js';
+export type { BrowserVerdict, BrowserVerdictKind, OtherBrowser, OtherBrowsers, RefusedCall } from './browsers/index.js';

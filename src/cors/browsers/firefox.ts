@@ -1,5 +1,5 @@
 import { classifyRequest } from '../classify.js';
-import { headerValues, normalizedHeader } from '../header-list.js';
+import { headerValues } from '../header-list.js';
 import { hasUrlCredentials } from '../redirect.js';
 import type { Exchange, HeaderLine } from '../types.js';
 import { FIREFOX_CATALOG as SAY, firefoxLine, firefoxReason, type FirefoxLine } from './firefox-messages.js';
@@ -23,6 +23,16 @@ import type { BrowserVerdict } from './types.js';
 
 const ACAO = 'Access-Control-Allow-Origin';
 
+/**
+ * A response header as Gecko reads it (`nsHttpHeaderArray::MergeHeader`): the lines joined with
+ * ", ", but an empty line adds nothing, so `true` and an empty line read as `true` (Chrome: `true, `).
+ * An empty header alone is kept as an empty value.
+ */
+function geckoHeader(headers: readonly HeaderLine[], name: string): string | null {
+  const values = headerValues(headers, name);
+  return values.length === 0 ? null : values.filter((value) => value !== '').join(', ');
+}
+
 /** `CheckRequestApproved`: the access check on a response, or null when it passes. */
 function accessCheck(input: EngineInput, include: boolean): FirefoxLine | null {
   const { url, headers } = input;
@@ -30,7 +40,7 @@ function accessCheck(input: EngineInput, include: boolean): FirefoxLine | null {
   if (headers.filter(([name]) => name === ACAO).length > 1) {
     return firefoxLine('CORSMultipleAllowOriginNotAllowed', SAY.CORSMultipleAllowOriginNotAllowed(url));
   }
-  const allowOrigin = normalizedHeader(headers, ACAO);
+  const allowOrigin = geckoHeader(headers, ACAO);
   if (allowOrigin === null) {
     return firefoxLine('CORSMissingAllowOrigin2', SAY.CORSMissingAllowOrigin2(url, String(input.status)));
   }
@@ -40,7 +50,7 @@ function accessCheck(input: EngineInput, include: boolean): FirefoxLine | null {
   if ((include || allowOrigin !== '*') && allowOrigin !== input.origin) {
     return firefoxLine('CORSAllowOriginNotMatchingOrigin', SAY.CORSAllowOriginNotMatchingOrigin(url, allowOrigin));
   }
-  if (include && normalizedHeader(headers, 'access-control-allow-credentials') !== 'true') {
+  if (include && geckoHeader(headers, 'access-control-allow-credentials') !== 'true') {
     return firefoxLine('CORSMissingAllowCredentials', SAY.CORSMissingAllowCredentials(url));
   }
   return null;
@@ -70,7 +80,7 @@ function preflight(input: EngineInput, include: boolean): Run<FirefoxLine> {
     return blocked(firefoxLine('CORSPreflightDidNotSucceed3', SAY.CORSPreflightDidNotSucceed3(url, String(input.status))), didNotSucceed(url));
   }
   let methodFound = input.method === 'GET' || input.method === 'HEAD' || input.method === 'POST';
-  for (const method of commaItems(normalizedHeader(headers, 'access-control-allow-methods'))) {
+  for (const method of commaItems(geckoHeader(headers, 'access-control-allow-methods'))) {
     if (!isHttpToken(method)) {
       return blocked(firefoxLine('CORSInvalidAllowMethod', SAY.CORSInvalidAllowMethod(url, method)), didNotSucceed(url));
     }
@@ -85,7 +95,7 @@ function headerCheck(input: EngineInput, include: boolean, headers: readonly Hea
   const allowed: string[] = [];
   let wildcard = false;
   let listsAuthorization = false;
-  for (const name of commaItems(normalizedHeader(headers, 'access-control-allow-headers'))) {
+  for (const name of commaItems(geckoHeader(headers, 'access-control-allow-headers'))) {
     if (!isHttpToken(name)) {
       return blocked(firefoxLine('CORSInvalidAllowHeader', SAY.CORSInvalidAllowHeader(url, name)), didNotSucceed(url));
     }

@@ -4,7 +4,7 @@
  * the engine and wording of Safari) print for oracle cases, and the exact exchanges each browser
  * sent, so that corscope's Firefox and Safari rules can be checked against them.
  *
- *   node test/browser/other-browsers/record.mjs [--browsers firefox,webkit] [--out FILE] [case-id ...]
+ *   node test/browser/other-browsers/record.mjs [--browsers firefox,webkit] [--cases FILE] [--out FILE] [case-id ...]
  *
  * The cases are the definitions of test/fixtures/chrome-oracle.json (all 81 without ids). The script
  * re-runs itself in a network namespace with only loopback (`unshare --net`, needs root) under
@@ -31,7 +31,7 @@ const CASE_TIMEOUT_MS = 15_000;
 
 const { values: flags, positionals: only } = parseArgs({
   allowPositionals: true,
-  options: { browsers: { type: 'string', default: 'firefox,webkit' }, out: { type: 'string' }, 'page-client': { type: 'string' } },
+  options: { browsers: { type: 'string', default: 'firefox,webkit' }, out: { type: 'string' }, 'page-client': { type: 'string' }, cases: { type: 'string', default: 'chrome-oracle.json' } },
 });
 
 if (process.env.CORSCOPE_NETNS !== '1') {
@@ -42,7 +42,8 @@ if (process.env.CORSCOPE_NETNS !== '1') {
   process.exit(r.status ?? 1);
 }
 
-const fixture = JSON.parse(fs.readFileSync(path.join(here, '../../fixtures/chrome-oracle.json'), 'utf8'));
+// --cases: a fixture of the same shape in test/fixtures (chrome-edge-cases.json has 102 more).
+const fixture = JSON.parse(fs.readFileSync(path.join(here, '../../fixtures', flags.cases), 'utf8'));
 const definitions = fixture.cases.map((c) => c.definition).filter((d) => only.length === 0 || only.includes(d.id));
 // The page's call runs the suite's own page client (test/browser/harness/page-client.ts), given as source.
 const pageClientSource = flags['page-client'] ? fs.readFileSync(flags['page-client'], 'utf8') : defaultPageClient();
