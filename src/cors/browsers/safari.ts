@@ -90,6 +90,8 @@ function request(input: EngineInput, include: boolean): Run<string> {
   // The new request's URL is printed without the user:password the Location carried.
   const target = location === null ? input.location : withoutCredentials(location);
   if (access) return blocked(input, SAY.redirectDenied(target, access));
+  // WebKit's network layer refuses ftp: before any CORS step, in its own words.
+  if (location !== null && location.protocol === 'ftp:') return blocked(input, SAY.ftpDisabled());
   if (location !== null && location.protocol !== 'http:' && location.protocol !== 'https:') {
     return blocked(input, SAY.redirectDenied(target, SAY.redirectNonCorsScheme()));
   }

@@ -42,8 +42,9 @@ if (process.env.CORSCOPE_NETNS !== '1') {
   process.exit(r.status ?? 1);
 }
 
-// --cases: a fixture of the same shape in test/fixtures (chrome-edge-cases.json has 102 more).
-const fixture = JSON.parse(fs.readFileSync(path.join(here, '../../fixtures', flags.cases), 'utf8'));
+// --cases: a file of the same shape, or its name in test/fixtures (chrome-edge-cases.json has 106 more).
+const casesFile = fs.existsSync(flags.cases) ? flags.cases : path.join(here, '../../fixtures', flags.cases);
+const fixture = JSON.parse(fs.readFileSync(casesFile, 'utf8'));
 const definitions = fixture.cases.map((c) => c.definition).filter((d) => only.length === 0 || only.includes(d.id));
 // The page's call runs the suite's own page client (test/browser/harness/page-client.ts), given as source.
 const pageClientSource = flags['page-client'] ? fs.readFileSync(flags['page-client'], 'utf8') : defaultPageClient();
