@@ -5,7 +5,7 @@
  */
 import { classifyRequest, headerValues, judge, redirectLocation, redirectTaints, resolveLocation, urlOrigin } from '../cors/index.js';
 import type { CredentialsKnowledge, ExchangeContext, Initiator, RequestSnapshot, Wording } from '../cors/types.js';
-import { buildRecord, type ExchangeRecord } from '../log/record.js';
+import { buildRecord, withBrowsers, type ExchangeRecord } from '../log/record.js';
 import { diagnose, observe } from '../diagnose/index.js';
 import { BODY_EXCERPT_BYTES, bodyExcerpt } from '../log/body.js';
 import type { Observation, ServerHistory, StackName } from '../diagnose/types.js';
@@ -112,7 +112,8 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
       wording: options.wording ?? 'current',
       ...(chain ? { redirect: { initialUrl: chain.initialUrl, tainted: chain.tainted }, pageOrigin: chain.pageOrigin } : {}),
     };
-    const verdict = judge({ stage, request, response: { status: entry.response.status, headers: entry.response.headers }, context });
+    const exchange = { stage, request, response: { status: entry.response.status, headers: entry.response.headers }, context };
+    const verdict = judge(exchange);
     const booked = reserved.get(i);
     const record = buildRecord({
       id: booked?.id ?? String(++counter),
@@ -124,6 +125,8 @@ export function analyzeHar(entries: readonly HarEntry[], options: HarOptions = {
       ...(chain ? { redirectedFrom: chain.initialUrl } : {}),
       logSecrets: options.logSecrets ?? false,
     });
+    // A HAR from a Firefox or Safari user's bug report: their lines beside Chrome's, as in the proxy.
+    withBrowsers(record, exchange, verdict, 'auto');
     records.push({ record, time: entry.started, entry: i });
     const observation = observationOf(entry, stage, request, options);
     const server = urlOrigin(request.url) ?? request.url;
