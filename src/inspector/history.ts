@@ -14,12 +14,16 @@ export interface Entry {
 }
 
 export class History {
-  private readonly ring: (Entry | undefined)[];
+  // Two rings side by side rather than an object per entry: while nobody reads the history, adding
+  // to it allocates nothing and keeps nothing alive but the record itself.
+  private readonly records: (ExchangeRecord | undefined)[];
+  private readonly times: Float64Array;
   private count = 0;
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`history limit must be a positive integer, got ${limit}`);
-    this.ring = new Array<Entry | undefined>(limit);
+    this.records = new Array<ExchangeRecord | undefined>(limit).fill(undefined);
+    this.times = new Float64Array(limit);
   }
 
   /** The sequence number of the newest entry (0 when empty). */
@@ -36,15 +40,16 @@ export class History {
     return Math.min(this.count, this.limit);
   }
 
-  add(record: ExchangeRecord, time: number): Entry {
-    const entry: Entry = { seq: ++this.count, time, record };
-    this.ring[(entry.seq - 1) % this.limit] = entry;
-    return entry;
+  add(record: ExchangeRecord, time: number): void {
+    const slot = this.count++ % this.limit;
+    this.records[slot] = record;
+    this.times[slot] = time;
   }
 
   /** The entry with this sequence number, if it is still kept. */
   at(seq: number): Entry | undefined {
     if (seq < this.first || seq > this.count) return undefined;
-    return this.ring[(seq - 1) % this.limit];
+    const slot = (seq - 1) % this.limit;
+    return { seq, time: this.times[slot]!, record: this.records[slot]! };
   }
 }

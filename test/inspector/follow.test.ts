@@ -5,6 +5,7 @@
  * travels as the lines the browser got.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HeaderLine } from '../../src/cors/types.js';
 import { createInspector, type Inspector } from '../../src/inspector/index.js';
 import { wireOf } from '../../src/log/wire.js';
 import { corsHeaders, endToEnd, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from '../proxy/helpers.js';
@@ -46,7 +47,7 @@ async function follow(port: number): Promise<SseClient> {
   return client;
 }
 
-const REQUEST: [string, string][] = corsHeaders(ORIGIN, [['Cookie', 'sid=secret'], ['X-Dup', 'one'], ['x-dup', 'two']]);
+const REQUEST: HeaderLine[] = corsHeaders(ORIGIN, [['Cookie', 'sid=secret'], ['X-Dup', 'one'], ['x-dup', 'two']]);
 
 describe('the lines each record carries', () => {
   it('none without an inspector: nothing is kept', async () => {
@@ -90,7 +91,7 @@ describe('the lines each record carries', () => {
 
   it('repeats refer to the lines of the judgment they share (no fresh arrays kept per record)', async () => {
     const { proxy } = await setUp();
-    const same = [...REQUEST, ['Connection', 'keep-alive']] as [string, string][];
+    const same: HeaderLine[] = [...REQUEST, ['Connection', 'keep-alive']];
     for (let i = 0; i < 4; i++) await send(proxy.port, { path: '/polled', headers: same });
     const lines = proxy.records.map((r) => wireOf(r)!);
     // The judgment is kept from the second sight on (judgments.ts admit): from then on, one object.
