@@ -4,8 +4,9 @@
  * stop the same object comes back, so a long session neither grows it nor copies it.
  */
 import { firstHeaderValue } from '../cors/index.js';
+import { sameName } from '../cors/header-list.js';
 import type { HeaderLine } from '../cors/types.js';
-import { corsHeaderNames, pathOf } from './cause.js';
+import { pathOf } from './cause.js';
 import { EMPTY_HISTORY, type Observation, type ServerHistory } from './types.js';
 
 const MAX_ORIGINS = 8;
@@ -25,32 +26,55 @@ export function identityLines(headers: readonly HeaderLine[]): HeaderLine[] {
 
 export function observe(history: ServerHistory = EMPTY_HISTORY, observation: Observation): ServerHistory {
   const { headers } = observation.response;
-  const withCors = corsHeaderNames(headers).length > 0;
-  const allowOrigin = firstHeaderValue(headers, 'access-control-allow-origin');
-  const requestOrigin = firstHeaderValue(observation.request.headers, 'origin');
-  const echoed = allowOrigin !== undefined && allowOrigin !== '*' && allowOrigin === requestOrigin;
+  const withCors = hasCorsHeader(headers);
+  const allowOrigin = withCors ? firstHeaderValue(headers, 'access-control-allow-origin') : undefined;
+  const echoed = allowOrigin !== undefined && allowOrigin !== '*' && allowOrigin === firstHeaderValue(observation.request.headers, 'origin');
   // Lists keep what they saw first and stop growing when full: a page that asks for a new URL each
   // time costs no copy per answer, and any few paths are enough evidence.
-  const path = withCors || echoed ? pathOf(observation.request.url) : '';
-  const next: ServerHistory = {
-    answers: Math.min(history.answers + 1, MAX_COUNT),
-    answersWithCors: Math.min(history.answersWithCors + (withCors ? 1 : 0), MAX_COUNT),
-    allowOrigins: allowOrigin === undefined ? history.allowOrigins : add(history.allowOrigins, allowOrigin, MAX_ORIGINS),
-    pathsWithCors: withCors ? add(history.pathsWithCors, path, MAX_PATHS) : history.pathsWithCors,
-    echoesOrigin: history.echoesOrigin || echoed,
-    echoPaths: echoed ? add(history.echoPaths, path, MAX_PATHS) : history.echoPaths,
-    allowMethods: withCors ? learnList(history.allowMethods, firstHeaderValue(headers, 'access-control-allow-methods'), false) : history.allowMethods,
-    allowHeaders: withCors ? learnList(history.allowHeaders, firstHeaderValue(headers, 'access-control-allow-headers'), true) : history.allowHeaders,
-    allowsCredentials: history.allowsCredentials || (withCors && firstHeaderValue(headers, 'access-control-allow-credentials') === 'true'),
-    identity: history.identity.length >= MAX_IDENTITY ? history.identity : mergeIdentity(history.identity, identityLines(headers)),
-  };
-  return unchanged(history, next) ? history : next;
+  const path = withCors ? pathOf(observation.request.url) : '';
+  const answers = Math.min(history.answers + 1, MAX_COUNT);
+  const answersWithCors = Math.min(history.answersWithCors + (withCors ? 1 : 0), MAX_COUNT);
+  const allowOrigins = allowOrigin === undefined ? history.allowOrigins : add(history.allowOrigins, allowOrigin, MAX_ORIGINS);
+  const pathsWithCors = withCors ? add(history.pathsWithCors, path, MAX_PATHS) : history.pathsWithCors;
+  const echoPaths = echoed ? add(history.echoPaths, path, MAX_PATHS) : history.echoPaths;
+  const allowMethods = withCors ? learnList(history.allowMethods, firstHeaderValue(headers, 'access-control-allow-methods'), false) : history.allowMethods;
+  const allowHeaders = withCors ? learnList(history.allowHeaders, firstHeaderValue(headers, 'access-control-allow-headers'), true) : history.allowHeaders;
+  const allowsCredentials = history.allowsCredentials || (withCors && firstHeaderValue(headers, 'access-control-allow-credentials') === 'true');
+  const identity = history.identity.length >= MAX_IDENTITY || !hasIdentity(headers) ? history.identity : mergeIdentity(history.identity, identityLines(headers));
+  // Nothing new learned once the counts have stopped: the same object, nothing allocated.
+  if (
+    answers === history.answers &&
+    answersWithCors === history.answersWithCors &&
+    allowOrigins === history.allowOrigins &&
+    pathsWithCors === history.pathsWithCors &&
+    echoPaths === history.echoPaths &&
+    allowMethods === history.allowMethods &&
+    allowHeaders === history.allowHeaders &&
+    allowsCredentials === history.allowsCredentials &&
+    identity === history.identity &&
+    (history.echoesOrigin || !echoed)
+  ) {
+    return history;
+  }
+  return { answers, answersWithCors, allowOrigins, pathsWithCors, echoesOrigin: history.echoesOrigin || echoed, echoPaths, allowMethods, allowHeaders, allowsCredentials, identity };
 }
 
-/** Nothing new was learned (the counts have stopped): the same object, so nothing is kept twice. */
-function unchanged(a: ServerHistory, b: ServerHistory): boolean {
-  for (const key of Object.keys(a) as (keyof ServerHistory)[]) if (a[key] !== b[key]) return false;
+/** Any `Access-Control-*` line, found without allocating (this runs on every new kind of answer). */
+function hasCorsHeader(headers: readonly HeaderLine[]): boolean {
+  for (const [name] of headers) if (startsWithAscii(name, 'access-control-')) return true;
+  return false;
+}
+
+/** `name` starts with `lower` (lower case) up to ASCII case, compared in place. */
+function startsWithAscii(name: string, lower: string): boolean {
+  if (name.length <= lower.length) return false;
+  for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
   return true;
+}
+
+function hasIdentity(headers: readonly HeaderLine[]): boolean {
+  for (const [name] of headers) for (const known of IDENTITY) if (sameName(name, known)) return true;
+  return false;
 }
 
 function add(list: readonly string[], item: string, max: number): readonly string[] {
