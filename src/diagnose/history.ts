@@ -31,12 +31,13 @@ export function observe(history: ServerHistory = EMPTY_HISTORY, observation: Obs
   const echoed = allowOrigin !== undefined && allowOrigin !== '*' && allowOrigin === firstHeaderValue(observation.request.headers, 'origin');
   // Lists keep what they saw first and stop growing when full: a page that asks for a new URL each
   // time costs no copy per answer, and any few paths are enough evidence.
-  const path = withCors ? pathOf(observation.request.url) : '';
+  const full = history.pathsWithCors.length >= MAX_PATHS && history.echoPaths.length >= MAX_PATHS;
+  const path = withCors && !full ? pathOf(observation.request.url) : '';
   const answers = Math.min(history.answers + 1, MAX_COUNT);
   const answersWithCors = Math.min(history.answersWithCors + (withCors ? 1 : 0), MAX_COUNT);
   const allowOrigins = allowOrigin === undefined ? history.allowOrigins : add(history.allowOrigins, allowOrigin, MAX_ORIGINS);
-  const pathsWithCors = withCors ? add(history.pathsWithCors, path, MAX_PATHS) : history.pathsWithCors;
-  const echoPaths = echoed ? add(history.echoPaths, path, MAX_PATHS) : history.echoPaths;
+  const pathsWithCors = withCors && !full ? add(history.pathsWithCors, path, MAX_PATHS) : history.pathsWithCors;
+  const echoPaths = echoed && !full ? add(history.echoPaths, path, MAX_PATHS) : history.echoPaths;
   const allowMethods = withCors ? learnList(history.allowMethods, firstHeaderValue(headers, 'access-control-allow-methods'), false) : history.allowMethods;
   const allowHeaders = withCors ? learnList(history.allowHeaders, firstHeaderValue(headers, 'access-control-allow-headers'), true) : history.allowHeaders;
   const allowsCredentials = history.allowsCredentials || (withCors && firstHeaderValue(headers, 'access-control-allow-credentials') === 'true');

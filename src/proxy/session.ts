@@ -159,7 +159,7 @@ export function conclude(
  */
 function signOf(origin: string, response: ResponseSnapshot, memory: Memory): CredentialsSign | undefined {
   if (memory.credentialed.has(origin)) return 'cookies-before';
-  if (memory.history.allowsCredentials || normalizedHeader(response.headers, 'access-control-allow-credentials') === 'true') return 'allow-credentials';
+  if (memory.history.allowsCredentials || firstHeaderValue(response.headers, 'access-control-allow-credentials') === 'true') return 'allow-credentials';
   return undefined;
 }
 
