@@ -100,6 +100,17 @@ describe('the lines each record carries', () => {
     for (const l of lines) expect(l.request).toEqual(lines[0]!.request);
   });
 
+  it('the page gets each record exactly as JSON.stringify writes it, repeats included (their frozen parts serialized once)', async () => {
+    const { proxy, inspector } = await setUp({ patch: true });
+    for (let i = 0; i < 3; i++) await send(proxy.port, { path: '/polled', headers: [...corsHeaders(ORIGIN), ['Connection', 'keep-alive']] });
+    await send(proxy.port, { method: 'OPTIONS', path: '/p', headers: preflightHeaders(ORIGIN, 'PUT', 'x-a') });
+    const client = await follow(inspector!.port);
+    await client.until((e) => exchanges(e).length === 4);
+    const frames = client.events.filter((e) => e.event === 'exchange').map((e) => e.data);
+    expect(frames.map((f) => JSON.stringify(JSON.parse(f).record))).toEqual(proxy.records.map((r) => JSON.stringify(r)));
+    for (const [i, r] of proxy.records.entries()) expect(frames[i]).toContain(`"record":${JSON.stringify(r)}`);
+  });
+
   it('patch mode: the target\'s lines and what the browser got', async () => {
     const { proxy, inspector } = await setUp({ patch: true });
     await send(proxy.port, { path: '/a', headers: corsHeaders(ORIGIN) });
