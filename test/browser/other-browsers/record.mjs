@@ -4,7 +4,7 @@
  * the engine and wording of Safari) print for oracle cases, and the exact exchanges each browser
  * sent, so that corscope's Firefox and Safari rules can be checked against them.
  *
- *   node test/browser/other-browsers/record.mjs [--browsers firefox,webkit] [--cases FILE] [--out FILE] [case-id ...]
+ *   node test/browser/other-browsers/record.mjs [--browsers firefox,webkit] [--cases FILE] [--via-corscope] [--out FILE] [case-id ...]
  *
  * The cases are the definitions of test/fixtures/chrome-oracle.json (all 81 without ids). The script
  * re-runs itself in a network namespace with only loopback (`unshare --net`, needs root) under
@@ -31,7 +31,15 @@ const CASE_TIMEOUT_MS = 15_000;
 
 const { values: flags, positionals: only } = parseArgs({
   allowPositionals: true,
-  options: { browsers: { type: 'string', default: 'firefox,webkit' }, out: { type: 'string' }, 'page-client': { type: 'string' }, cases: { type: 'string', default: 'chrome-oracle.json' } },
+  options: {
+    browsers: { type: 'string', default: 'firefox,webkit' },
+    out: { type: 'string' },
+    'page-client': { type: 'string' },
+    cases: { type: 'string', default: 'chrome-oracle.json' },
+    // corscope (the build in dist/) stands between the page and the API, as a developer runs it;
+    // its records (with the browsers field on every one) are kept beside what the browser printed.
+    'via-corscope': { type: 'boolean', default: false },
+  },
 });
 
 if (process.env.CORSCOPE_NETNS !== '1') {
@@ -136,9 +144,19 @@ async function startCase(def) {
   const api = await listen(apiHandler('api', def.server.api, tokens, exchanges));
   const api2 = await listen(apiHandler('api2', def.server.api2, tokens, exchanges));
   const [pageHost, apiHost, api2Host] = [def.pageHost ?? 'localhost', def.apiHost ?? 'localhost', def.api2Host ?? 'localhost'];
+  const records = [];
+  let corscope;
+  if (flags['via-corscope']) {
+    const { createCorscope } = await import(new URL('../../../dist/index.js', import.meta.url).href);
+    // As a developer would run it for an XMLHttpRequest page: --initiator xhr.
+    corscope = createCorscope({ target: `http://127.0.0.1:${portOf(api)}`, port: 0, host: '127.0.0.1', browsers: true, closeTimeoutMs: 500, ...(def.client.api === 'xhr' ? { initiator: 'xhr' } : {}) });
+    corscope.on('exchange', (record) => records.push({ url: record.url, stage: record.stage, verdict: record.verdict, chrome: record.chrome?.message ?? null, browsers: record.browsers ?? null }));
+    await corscope.listen();
+  }
+  const apiPort = corscope ? corscope.port : portOf(api);
   Object.assign(tokens, {
     PAGE: `http://${pageHost}:${portOf(page)}`, PAGE_PORT: String(portOf(page)),
-    API: `http://${apiHost}:${portOf(api)}`, API_PORT: String(portOf(api)), API_HOSTPORT: `${apiHost}:${portOf(api)}`,
+    API: `http://${apiHost}:${apiPort}`, API_PORT: String(apiPort), API_HOSTPORT: `${apiHost}:${apiPort}`,
     API2: `http://${api2Host}:${portOf(api2)}`, API2_PORT: String(portOf(api2)), API2_HOSTPORT: `${api2Host}:${portOf(api2)}`,
   });
   const pairs = (list) => list?.map(([k, v]) => [k, expand(String(v), tokens)]);
@@ -149,13 +167,18 @@ async function startCase(def) {
     ...(typeof def.client.body === 'string' ? { body: expand(def.client.body, tokens) } : {}),
     ...(andThen ? { andThen: andThen.map((o) => ({ ...o, ...(o.url ? { url: expand(o.url, tokens) } : {}), ...(o.headers ? { headers: pairs(o.headers) } : {}) })) } : {}),
   };
-  const ports = { PAGE_PORT: portOf(page), API_PORT: portOf(api), API2_PORT: portOf(api2) };
+  const ports = { PAGE_PORT: portOf(page), API_PORT: apiPort, API2_PORT: portOf(api2) };
   return {
     url: `${tokens.PAGE}${def.context === 'sandboxed-iframe' ? '/sandboxed' : '/'}`,
     ports,
-    origins: { page: tokens.PAGE, api: `http://${apiHost}:${portOf(api)}`, api2: `http://${api2Host}:${portOf(api2)}` },
+    // Behind corscope, the API the browser sees (and the URL in its lines) is corscope's.
+    origins: { page: tokens.PAGE, api: `http://${apiHost}:${apiPort}`, api2: `http://${api2Host}:${portOf(api2)}` },
     exchanges,
-    close: () => Promise.all([page, api, api2].map((s) => new Promise((r) => { s.closeAllConnections(); s.close(() => r()); }))),
+    records,
+    close: async () => {
+      await corscope?.close();
+      await Promise.all([page, api, api2].map((s) => new Promise((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    },
   };
 }
 
@@ -202,7 +225,18 @@ async function runWebKit(def) {
     await run.close();
     fs.rmSync(home, { recursive: true, force: true });
   }
-  return { lines: lines.map((l) => normalize(l, run.ports)), jsOutcome: outcomeOf(result), ports: run.ports, origins: run.origins, exchanges: run.exchanges };
+  return result_(lines, result, run);
+}
+
+function result_(lines, result, run) {
+  return {
+    lines: lines.map((l) => normalize(l, run.ports)),
+    jsOutcome: outcomeOf(result),
+    ports: run.ports,
+    origins: run.origins,
+    exchanges: run.exchanges,
+    ...(flags['via-corscope'] ? { records: run.records.map((r) => JSON.parse(normalize(JSON.stringify(r), run.ports))) } : {}),
+  };
 }
 
 /** Firefox: one headless process, WebDriver BiDi; a new user context (cookies, caches) per case. */
@@ -214,7 +248,7 @@ async function openFirefox() {
   });
   const endpoint = await new Promise((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`Firefox did not start: ${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`Firefox did not start: ${err}`)), 60_000);
     ff.stderr.on('data', (d) => {
       err += d;
       const m = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(err);
@@ -274,7 +308,7 @@ async function runFirefox(firefox, def) {
     await firefox.send('browser.removeUserContext', { userContext }).catch(() => {});
     await run.close();
   }
-  return { lines: lines.map((l) => normalize(l, run.ports)), jsOutcome: outcomeOf(result), ports: run.ports, origins: run.origins, exchanges: run.exchanges };
+  return result_(lines, result, run);
 }
 
 /**
