@@ -2,52 +2,76 @@
  * Server-sent events as the inspector writes them (HTML Living Standard §9.2): one `exchange` event
  * per record, its id `<instance>.<seq>` so a page that reconnects says where it stopped (the
  * browser sends it back as Last-Event-ID) and a page of an earlier corscope run is told apart.
- * `data` is one line of JSON (JSON.stringify escapes CR and LF), the record exactly as emitted,
- * with its header lines redacted as the log redacts them.
+ * `data` is one line of JSON (JSON.stringify escapes CR and LF): the record as emitted, with its
+ * header lines redacted as the log redacts them.
+ *
+ * What many records share is sent once per page: a repeat's record refers to the judgment's
+ * frozen parts (Chrome's lines, the findings, the other browsers: most of its bytes) and to its
+ * header lines. Each is a `shared` event `{"ref": n, "value": …}`, sent before the first record
+ * that uses it, and stands in that record as `{"$shared": n}`; the page puts the value back, so
+ * what it holds is the record, field for field. A page following a polled endpoint then costs
+ * the proxy a few short fields per exchange, serialized and sent.
  */
 import type { ExchangeRecord } from '../log/record.js';
-import { shownLines, wireOf, type WireLines } from '../log/wire.js';
+import { sharedLines, shownLines, wireOf, type WireLines } from '../log/wire.js';
 import type { Entry } from './history.js';
 
-export function exchangeFrame(instance: string, entry: Entry, logSecrets: boolean): string {
-  const lines = linesJson(entry.record, logSecrets);
-  const data = `{"seq":${entry.seq},"time":${entry.time},"record":${recordJson(entry.record)}${lines === undefined ? '' : `,"lines":${lines}`}}`;
-  return `id: ${instance}.${entry.seq}\nevent: exchange\ndata: ${data}\n\n`;
+/** A value many records share, serialized once. */
+export interface Shared {
+  readonly ref: number;
+  readonly json: string;
+}
+
+export interface Frame {
+  readonly text: string;
+  /** What the page must have been sent before this frame, in order. */
+  readonly shared: readonly Shared[];
+}
+
+export function exchangeFrame(instance: string, entry: Entry, logSecrets: boolean): Frame {
+  const shared: Shared[] = [];
+  const lines = linesJson(entry.record, logSecrets, shared);
+  const data = `{"seq":${entry.seq},"time":${entry.time},"record":${recordJson(entry.record, shared)}${lines === undefined ? '' : `,"lines":${lines}`}}`;
+  return { text: `id: ${instance}.${entry.seq}\nevent: exchange\ndata: ${data}\n\n`, shared };
+}
+
+export function sharedFrame(shared: Shared): string {
+  return `event: shared\ndata: {"ref":${shared.ref},"value":${shared.json}}\n\n`;
 }
 
 export function eventFrame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/**
- * JSON.stringify(record), with the frozen parts serialized once: a repeat's record shares the
- * judgment's frozen fields (Chrome's lines, the findings, the other browsers: most of its bytes),
- * so a page following a polled endpoint costs the proxy a few short fields per exchange.
- */
-export function recordJson(record: ExchangeRecord): string {
+/** JSON.stringify(record), its frozen parts as references to `shared` values. */
+function recordJson(record: ExchangeRecord, shared: Shared[]): string {
   if (typeof (record as { toJSON?: unknown }).toJSON === 'function') return JSON.stringify(record);
   let out = '';
   for (const key in record) {
     const value = (record as unknown as Record<string, unknown>)[key];
-    const json = valueJson(value);
+    let json: string | undefined;
+    if (value !== null && typeof value === 'object' && Object.isFrozen(value)) json = reference(value, () => JSON.stringify(value), shared);
+    else json = JSON.stringify(value) as string | undefined;
     if (json === undefined) continue;
     out += `${out ? ',' : '{'}${keyJson(key)}:${json}`;
   }
   return out ? `${out}}` : '{}';
 }
 
-const FROZEN = new WeakMap<object, string>();
-const KEYS = new Map<string, string>();
+const REFS = { record: new WeakMap<object, Shared>(), redacted: new WeakMap<object, Shared>(), shown: new WeakMap<object, Shared>() };
+let nextRef = 0;
 
-function valueJson(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || !Object.isFrozen(value)) return JSON.stringify(value) as string | undefined;
-  let json = FROZEN.get(value);
-  if (json === undefined) {
-    json = JSON.stringify(value);
-    FROZEN.set(value, json);
+function reference(value: object, json: () => string, shared: Shared[], refs = REFS.record): string {
+  let known = refs.get(value);
+  if (known === undefined) {
+    known = { ref: ++nextRef, json: json() };
+    refs.set(value, known);
   }
-  return json;
+  if (!shared.includes(known)) shared.push(known);
+  return `{"$shared":${known.ref}}`;
 }
+
+const KEYS = new Map<string, string>();
 
 function keyJson(key: string): string {
   let json = KEYS.get(key);
@@ -58,19 +82,12 @@ function keyJson(key: string): string {
   return json;
 }
 
-/** Repeats share their lines (log/wire.ts): those are redacted and serialized once (per way of redacting). */
-const LINES = { redacted: new WeakMap<WireLines, string>(), shown: new WeakMap<WireLines, string>() };
-
-function linesJson(record: ExchangeRecord, logSecrets: boolean): string | undefined {
-  const wire = wireOf(record);
+/** The lines, redacted; a repeat's (shared by its judgment) as a reference. */
+function linesJson(record: ExchangeRecord, logSecrets: boolean, shared: Shared[]): string | undefined {
+  const wire: WireLines | undefined = wireOf(record);
   if (!wire) return undefined;
-  const cache = logSecrets ? LINES.shown : LINES.redacted;
-  let json = cache.get(wire);
-  if (json === undefined) {
-    json = JSON.stringify(shownLines(record, logSecrets));
-    cache.set(wire, json);
-  }
-  return json;
+  const json = (): string => JSON.stringify(shownLines(record, logSecrets));
+  return sharedLines(wire) ? reference(wire, json, shared, logSecrets ? REFS.shown : REFS.redacted) : json();
 }
 
 /** Where a page resumes: the `<instance>.<seq>` it last saw, when it is this instance's. */

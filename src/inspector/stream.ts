@@ -7,7 +7,7 @@
  * itself (EventSource) and is told how much it missed.
  */
 import type { ServerResponse } from 'node:http';
-import { eventFrame, exchangeFrame } from './frame.js';
+import { eventFrame, exchangeFrame, sharedFrame, type Frame } from './frame.js';
 import type { History } from './history.js';
 
 export interface StreamOptions {
@@ -29,7 +29,12 @@ interface Client {
   live: boolean;
   /** The socket's buffer is full: nothing more is written until it drains. */
   waiting: boolean;
+  /** The shared values this page was sent (it keeps more than this many: see connection.js). */
+  readonly sent: Set<number>;
 }
+
+/** Shared values a page is assumed to still hold; past this, they are sent again as needed. */
+const SENT_LIMIT = 2048;
 
 const CHUNK_BYTES = 64 * 1024;
 const KEEP_ALIVE_MS = 15_000;
@@ -84,7 +89,7 @@ export class EventStream {
       head += eventFrame('gap', { missed: first - next });
       next = first;
     }
-    const client: Client = { res, next, liveAt: last, live: false, waiting: false };
+    const client: Client = { res, next, liveAt: last, live: false, waiting: false, sent: new Set() };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     this.pump(client, head);
@@ -106,7 +111,7 @@ export class EventStream {
   private flush(): void {
     this.scheduled = false;
     // Several pages following live get the same frames: each is serialized once.
-    const frames = new Map<number, string>();
+    const frames = new Map<number, Frame>();
     for (const client of this.clients) {
       if (!client.waiting) this.pump(client, '', frames);
       else if (client.next < this.history.first) this.drop(client);
@@ -114,7 +119,7 @@ export class EventStream {
   }
 
   /** Writes what the client has not seen yet, `head` first, until its socket is full. */
-  private pump(client: Client, head = '', frames?: Map<number, string>): void {
+  private pump(client: Client, head = '', frames?: Map<number, Frame>): void {
     let chunk = head;
     if (client.next < this.history.first) {
       // It read again, but too late: the history moved past it while it was not reading.
@@ -128,7 +133,13 @@ export class EventStream {
         frame = exchangeFrame(this.options.instance, entry, this.options.logSecrets);
         frames?.set(entry.seq, frame);
       }
-      chunk += frame;
+      for (const shared of frame.shared) {
+        if (client.sent.has(shared.ref)) continue;
+        if (client.sent.size >= SENT_LIMIT) client.sent.clear();
+        client.sent.add(shared.ref);
+        chunk += sharedFrame(shared);
+      }
+      chunk += frame.text;
       client.next++;
       if (chunk.length >= this.chunkBytes) {
         if (!this.write(client, this.withLive(client, chunk))) return;

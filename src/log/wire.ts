@@ -30,6 +30,7 @@ const WIRE = Symbol.for('corscope.wire');
  * arrays per record alive, promoted to the old generation, for as long as the history holds it).
  */
 const SHARED = new WeakMap<object, WireLines>();
+const SHARED_LINES = new WeakSet<WireLines>();
 
 /**
  * Attaches the exchange's header lines to its record (non-enumerable: never logged). `judgment`:
@@ -40,13 +41,21 @@ export function keepWire(record: ExchangeRecord, lines: WireLines, judgment?: ob
   if (judgment) {
     const shared = SHARED.get(judgment);
     if (shared) kept = shared;
-    else SHARED.set(judgment, lines);
+    else {
+      SHARED.set(judgment, lines);
+      SHARED_LINES.add(lines);
+    }
   }
   Object.defineProperty(record, WIRE, { value: kept, configurable: true, writable: true, enumerable: false });
 }
 
 export function wireOf(record: ExchangeRecord): WireLines | undefined {
   return (record as { [WIRE]?: WireLines })[WIRE];
+}
+
+/** Whether these lines are a judgment's, shared by every repeat of it. */
+export function sharedLines(lines: WireLines): boolean {
+  return SHARED_LINES.has(lines);
 }
 
 export interface ShownLines {

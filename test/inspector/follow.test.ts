@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HeaderLine } from '../../src/cors/types.js';
 import { createInspector, type Inspector } from '../../src/inspector/index.js';
-import { wireOf } from '../../src/log/wire.js';
+import { shownLines, wireOf } from '../../src/log/wire.js';
 import { corsHeaders, endToEnd, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from '../proxy/helpers.js';
 import { exchanges, openStream, type SseClient } from './helpers.js';
 
@@ -100,15 +100,22 @@ describe('the lines each record carries', () => {
     for (const l of lines) expect(l.request).toEqual(lines[0]!.request);
   });
 
-  it('the page gets each record exactly as JSON.stringify writes it, repeats included (their frozen parts serialized once)', async () => {
+  it('the page gets each record as JSON.stringify writes it; what repeats share is sent once and referred to', async () => {
     const { proxy, inspector } = await setUp({ patch: true });
-    for (let i = 0; i < 3; i++) await send(proxy.port, { path: '/polled', headers: [...corsHeaders(ORIGIN), ['Connection', 'keep-alive']] });
+    for (let i = 0; i < 4; i++) await send(proxy.port, { path: '/polled', headers: [...corsHeaders(ORIGIN), ['Connection', 'keep-alive']] });
     await send(proxy.port, { method: 'OPTIONS', path: '/p', headers: preflightHeaders(ORIGIN, 'PUT', 'x-a') });
     const client = await follow(inspector!.port);
-    await client.until((e) => exchanges(e).length === 4);
+    await client.until((e) => exchanges(e).length === 5);
+    expect(exchanges(client.events).map((x) => JSON.stringify(x.record))).toEqual(proxy.records.map((r) => JSON.stringify(r)));
+    expect(exchanges(client.events).map((x) => x.lines)).toEqual(proxy.records.map((r) => shownLines(r, false)));
     const frames = client.events.filter((e) => e.event === 'exchange').map((e) => e.data);
-    expect(frames.map((f) => JSON.stringify(JSON.parse(f).record))).toEqual(proxy.records.map((r) => JSON.stringify(r)));
-    for (const [i, r] of proxy.records.entries()) expect(frames[i]).toContain(`"record":${JSON.stringify(r)}`);
+    const shared = client.events.filter((e) => e.event === 'shared');
+    // The judgment is kept from the second sight on: the 3rd and 4th refer to what the 2nd sent.
+    expect(frames[2]).toMatch(/"\$shared":\d+/);
+    expect(frames[3]!.length).toBeLessThan(JSON.stringify(proxy.records[3]).length / 2);
+    const before3 = client.events.findIndex((e) => e.data === frames[3]);
+    expect(client.events.slice(client.events.findIndex((e) => e.data === frames[2]) + 1, before3).filter((e) => e.event === 'shared')).toEqual([]);
+    expect(new Set(shared.map((e) => e.json<{ ref: number }>().ref)).size).toBe(shared.length);
   });
 
   it('patch mode: the target\'s lines and what the browser got', async () => {

@@ -30,6 +30,12 @@ export function openStream(port: number, options: { host?: string; lastEventId?:
     req.on('response', (response) => {
       const events: SseEvent[] = [];
       const waiters = new Set<() => void>();
+      // What many records share comes once, as in the page's connection.js.
+      const shared = new Map<number, unknown>();
+      const revive = (_key: string, value: unknown): unknown => {
+        const ref = (value as { $shared?: unknown } | null)?.$shared;
+        return typeof ref === 'number' && shared.has(ref) ? shared.get(ref) : value;
+      };
       let buffer = '';
       let lastId: string | undefined;
       response.setEncoding('utf8');
@@ -55,7 +61,13 @@ export function openStream(port: number, options: { host?: string; lastEventId?:
           }
           if (!sawData) continue;
           const text = data.join('\n');
-          events.push({ event, id: lastId, data: text, json: () => JSON.parse(text) });
+          if (event === 'hello') shared.clear();
+          if (event === 'shared') {
+            const { ref, value } = JSON.parse(text) as { ref: number; value: unknown };
+            shared.set(ref, value);
+          }
+          const parsed: unknown = event === 'exchange' ? JSON.parse(text, revive) : undefined;
+          events.push({ event, id: lastId, data: text, json: () => (event === 'exchange' ? structuredClone(parsed) : JSON.parse(text)) as never });
         }
         for (const wake of waiters) wake();
       });
