@@ -186,6 +186,10 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
 
 /** What the other browsers make of the exchange, and their line as `msg` when `headline` names one. */
 export function withBrowsers(record: ExchangeRecord, exchange: Exchange, verdict: Verdict, mode: BrowsersMode, headline?: OtherBrowser): void {
+  // A call that fails only with credentials the page shows no sign of sending works (an `ok` line
+  // with a note): in every recorded case the others agree, and a working page's records stay as
+  // short as before (the bench's calls are all such).
+  if (mode === 'auto' && record.verdict === 'conditional' && !record.credentialsSign) return;
   const browsers = browsersRecord(exchange, verdict, mode);
   if (!browsers) return;
   record.browsers = browsers;
