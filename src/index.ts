@@ -2,6 +2,8 @@
 export { createCorscope, CorscopeServer, type CorscopeEvents } from './proxy/server.js';
 export { OptionsError, type CorscopeOptions } from './proxy/options.js';
 export type { ExchangeRecord, ChromeLine, PatchRecord, UpstreamFailure } from './log/record.js';
+export { createInspector, Inspector, HISTORY_LIMIT, type InspectorOptions, type InspectorInfo } from './inspector/index.js';
+export { wireOf, type WireLines } from './log/wire.js';
 export { createLogger, type LoggerOptions, type LogFormat, type LogLevel, type CorscopeLogger } from './log/logger.js';
 export type {
   Finding,
