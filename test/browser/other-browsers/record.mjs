@@ -46,7 +46,8 @@ if (process.env.CORSCOPE_NETNS !== '1') {
   // Loopback only, and a virtual display for the MiniBrowser.
   const node = [process.execPath, ...(typeof WebSocket === 'undefined' ? ['--experimental-websocket'] : []), ...process.argv.slice(1)];
   const inner = `ip link set lo up && exec xvfb-run -a ${node.map((a) => JSON.stringify(a)).join(' ')}`;
-  const r = spawnSync('unshare', ['--net', 'sh', '-c', inner], { stdio: 'inherit', env: { ...process.env, CORSCOPE_NETNS: '1' } });
+  // --kill-child: when this process is stopped (a test's timeout), nothing it started lives on.
+  const r = spawnSync('unshare', ['--net', '--kill-child', 'sh', '-c', inner], { stdio: 'inherit', env: { ...process.env, CORSCOPE_NETNS: '1' } });
   process.exit(r.status ?? 1);
 }
 
@@ -246,6 +247,9 @@ async function openFirefox() {
   const ff = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port=0', 'about:blank'], {
     env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
   });
+  // Firefox goes with this script, however it ends.
+  process.on('exit', () => ff.kill('SIGKILL'));
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(1));
   const endpoint = await new Promise((resolve, reject) => {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`Firefox did not start: ${err}`)), 60_000);
