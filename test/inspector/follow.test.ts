@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HeaderLine } from '../../src/cors/types.js';
 import { createInspector, type Inspector } from '../../src/inspector/index.js';
-import { shownLines, wireOf } from '../../src/log/wire.js';
+import { keepWire, shownLines, wireOf } from '../../src/log/wire.js';
 import { corsHeaders, endToEnd, preflightHeaders, send, startProxy, startUpstream, writeRaw, type Proxy, type Upstream } from '../proxy/helpers.js';
-import { exchanges, openStream, type SseClient } from './helpers.js';
+import { exchanges, fakeRecord, openStream, type SseClient } from './helpers.js';
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
@@ -87,6 +87,20 @@ describe('the lines each record carries', () => {
     const client = await follow(inspector!.port);
     await client.until((e) => exchanges(e).length === 1);
     expect(exchanges(client.events)[0]!.lines!.request).toContainEqual(['Cookie', 'sid=secret']);
+  });
+
+  it.each([
+    ['plain', { request: [['Host', 'h'], ['X-A', '1'], ['x-a', '2']], response: [['Vary', 'Origin']] }],
+    ['empty-values-and-no-lines', { request: [['X-Empty', '']], response: [] }],
+    ['patched', { request: [['Origin', 'o']], response: [['A', '1']], sent: [['A', '1'], ['Access-Control-Allow-Origin', 'o']] }],
+    ['unanswered', { request: [['Origin', 'o']], response: [], sent: [['Access-Control-Allow-Methods', 'PUT']], unanswered: true }],
+    ['a-line-feed-in-a-value', { request: [['X-Odd', 'a\nb']], response: [['Y', ' \n ']] }],
+  ] as const)('lines no judgment shares are kept packed and read back line for line: %s', (_name, lines) => {
+    const record = fakeRecord(1);
+    const wire = { request: lines.request, response: lines.response, sent: 'sent' in lines ? lines.sent : lines.response, ...('unanswered' in lines ? { unanswered: true } : {}) };
+    keepWire(record, wire);
+    expect(wireOf(record)).toEqual(wire);
+    expect(JSON.stringify(record)).toBe(JSON.stringify(fakeRecord(1)));
   });
 
   it('repeats refer to the lines of the judgment they share (no fresh arrays kept per record)', async () => {
