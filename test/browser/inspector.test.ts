@@ -166,6 +166,8 @@ if (chromium) {
       expect(await inspector.$$eval('#detail .side.request li.against', (lis) => lis.map((li) => [li.querySelector('.name')!.textContent, li.querySelector('.value')!.textContent]))).toEqual([['Origin', new URL(demo.pageUrl).origin]]);
       expect(await inspector.textContent('#detail .console.other')).toBe(mismatch.chrome!.variants.xhr);
       expect(await inspector.textContent('#detail .card.diagnosis')).toContain(mismatch.diagnosis!.fix);
+      // What Firefox and Safari print for the same exchange, as the record says (issue 18).
+      expect(await inspector.$$eval('#detail .card.browsers pre.console.browser', (pres) => pres.map((p) => p.textContent))).toEqual([mismatch.browsers!.firefox, mismatch.browsers!.safari].filter((b) => b.lines.length > 0).map((b) => b.lines.join('\n')));
 
       const missing = record('/missing-acao');
       await openRowOf(inspector, missing);

@@ -127,6 +127,7 @@ tr.divider td { background: var(--panel); color: var(--dim); font-style: italic;
 .console-line { margin: 0 0 8px; }
 .console-label { display: flex; align-items: center; gap: 8px; color: var(--dim); font-size: 12px; margin: 3px 0 8px; }
 .console-label code { color: var(--fg); font-weight: 600; }
+.console.browser { margin-top: 4px; color: var(--fg); font-size: 11.5px; }
 .console.other { padding: 3px 10px; background: none; border-style: dashed; color: var(--dim); font-size: 11.5px; }
 .console { margin: 0; padding: 6px 10px; border: 1px solid var(--console-border); border-radius: 6px; background: var(--console-bg); color: var(--blocked); white-space: pre-wrap; overflow-wrap: anywhere; }
 .card .code { margin: 2px 0 0; color: var(--dim); }

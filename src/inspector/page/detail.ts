@@ -71,6 +71,20 @@ export function renderDetail(pane, row, entry, ctx) {
       h('pre', { class: 'console other' }, r.chrome.variants[other]),
       h('div', { class: 'console-label' }, h('span', null, 'as ' + words[other] + ' words it'), copyButton(r.chrome.variants[other]))));
   }
+  if (r.browsers) {
+    // What Firefox and Safari do with the same exchange (Chrome stays the headline); a browser
+    // that prints nothing for a block says so rather than showing an invented line.
+    const BROWSER_VERDICT = { blocked: 'blocked', conditional: 'depends', allowed: 'ok', 'not-cors': 'not-cors' };
+    const rows = [['Firefox', r.browsers.firefox], ['Safari', r.browsers.safari]].filter((pair) => pair[1]);
+    pane.append(card('Firefox and Safari', 'browsers', rows.map((pair) => {
+      const b = pair[1];
+      const v = BROWSER_VERDICT[b.verdict] || 'ok';
+      return field(pair[0],
+        h('span', { class: 'badge v-' + v }, VERDICT_WORDS[v]),
+        b.reason ? h('code', null, ' ' + b.reason) : null,
+        b.lines && b.lines.length ? h('pre', { class: 'console browser' }, b.lines.join('\n')) : h('p', { class: 'dim' }, b.verdict === 'allowed' ? 'lets it through' : 'prints no console line for it'));
+    })));
+  }
   if (r.verdict === 'conditional') {
     pane.append(card(r.credentialsSign ? 'Depends on credentials' : 'Works (a note)', r.credentialsSign ? 'warn' : 'note',
       h('p', null, 'Chrome blocks it only if ' + conditionWords(r.findings) + '.'),
