@@ -5,6 +5,7 @@
  * paired preflight and the server's earlier answers say *why*.
  */
 import { headerValues, normalizedHeader, urlOrigin } from '../cors/index.js';
+import { safeUrl } from '../cors/origin.js';
 import { trimOws } from '../cors/header-list.js';
 import type { Finding, HeaderLine } from '../cors/types.js';
 import { refusalIn } from './refusals.js';
@@ -352,14 +353,6 @@ function nearMiss(value: string, origin: string): string {
   if (a.protocol !== b.protocol && a.host === b.host) return ` (${a.protocol.slice(0, -1)} vs ${b.protocol.slice(0, -1)})`;
   if (a.hostname === b.hostname && a.port !== b.port) return ` (another port: ${a.port || 'default'} vs ${b.port || 'default'})`;
   return '';
-}
-
-function safeUrl(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
 }
 
 function quoteList(values: readonly string[]): string {
