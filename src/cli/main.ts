@@ -9,6 +9,7 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { harCommand } from './commands/har.js';
 import { proxyCommand } from './commands/proxy.js';
+import { configRequest, withConfig, type ConfigRequest } from './config-flag.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { packageVersion } from './version.js';
 
@@ -19,7 +20,15 @@ const COMMANDS: readonly CliCommand<never>[] = [
   harCommand as CliCommand<never>,
 ];
 
-export async function run(argv: readonly string[]): Promise<number> {
+/** The commands that run a proxy read the config file; check and har are one-shot and take none. */
+const READS_CONFIG: ReadonlySet<CliCommand<never>> = new Set([proxyCommand as CliCommand<never>, demoCommand as CliCommand<never>]);
+
+export interface RunContext {
+  /** Where the config file is looked for and `--config` is relative to (default: process.cwd()). */
+  readonly cwd?: string;
+}
+
+export async function run(argv: readonly string[], context: RunContext = {}): Promise<number> {
   let code = EXIT_OK;
   let parser: Argv = yargs([...argv])
     .scriptName('corscope')
@@ -34,12 +43,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     .alias('help', 'h')
     .version(packageVersion())
     .epilogue('Exit codes: 0 clean exit, 1 runtime failure (e.g. port in use), 2 usage error.');
-  for (const cmd of COMMANDS) {
-    parser = parser.command(cmd.command as string, cmd.describe, cmd.builder, async (args) => {
-      code = await cmd.run(args as never);
-    });
-  }
   try {
+    const config = configRequest(argv, context.cwd ?? process.cwd());
+    for (const cmd of COMMANDS) {
+      parser = addCommand(parser, cmd, config, (exit) => (code = exit));
+    }
     await parser.parseAsync();
     return code;
   } catch (err) {
@@ -50,6 +58,22 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stderr.write(`corscope: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_FAILURE;
   }
+}
+
+/**
+ * A command that reads the config gets `--config`, the file's values under its flags, and
+ * `args.configFile` (the absolute path of the file used) in its handler.
+ */
+function addCommand(parser: Argv, cmd: CliCommand<never>, config: ConfigRequest, exit: (code: number) => void): Argv {
+  if (!READS_CONFIG.has(cmd)) {
+    return parser.command(cmd.command as string, cmd.describe, cmd.builder, async (args) => exit(await cmd.run(args as never)));
+  }
+  const configured = withConfig(cmd.builder, config);
+  return parser.command(cmd.command as string, cmd.describe, configured.builder, async (args) => {
+    const file = configured.file();
+    if (file !== undefined) args.configFile = file;
+    exit(await cmd.run(args as never));
+  });
 }
 
 /**
