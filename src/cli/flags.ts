@@ -5,7 +5,7 @@
 import type { Options } from 'yargs';
 import type { Wording } from '../cors/types.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
-import { OptionsError, parseHttpUrl, type CorscopeOptions } from '../proxy/options.js';
+import { OptionsError, parseHttpUrl, resolveTargets, type CorscopeOptions, type TargetSpec } from '../proxy/options.js';
 import { UsageError } from './errors.js';
 import { STACK_NAMES, type StackName } from '../diagnose/types.js';
 import type { OtherBrowser } from '../cors/browsers/index.js';
@@ -144,6 +144,39 @@ function shownBrowsers(flags: ParsedFlags): OtherBrowser[] {
   const headline = headlineOf(flags.headline).headline;
   if (headline) shown.add(headline);
   return [...shown];
+}
+
+/** The `--target` flag: one API, or several (repeated), as the command line and the config file give them. */
+export const TARGET_FLAG = {
+  type: 'string',
+  array: true,
+  describe: 'The API to forward to, e.g. http://localhost:3000; repeat it for several APIs, each on its own port (the next after --port, or URL=PORT)',
+} as const satisfies Options;
+
+/**
+ * `--target` given once or several times: `http://localhost:3000`, or `http://localhost:4000=8082`
+ * for a port of its own (the config file may also give `{ "url": …, "port": … }`). Checked as a
+ * whole (a URL twice, a port twice) with the first target's port `port`.
+ */
+export function targetsOf(flag: unknown, port: number): TargetSpec[] {
+  const given = flag === undefined ? [] : Array.isArray(flag) ? (flag as unknown[]) : [flag];
+  if (given.length === 0) throw new UsageError('missing --target: the API to forward to, e.g. --target http://localhost:3000');
+  const specs = given.map((value): TargetSpec => {
+    if (value !== null && typeof value === 'object' && 'url' in value) return value as TargetSpec;
+    const text = String(value);
+    const withPort = /^(.*)=(\d{1,5})$/.exec(text);
+    const url = checkUrl(withPort ? withPort[1]! : text, '--target');
+    if (!withPort) return { url };
+    const own = Number(withPort[2]);
+    if (own > 65535) throw new UsageError(`--target ${text}: the port after '=' must be from 0 to 65535`);
+    return { url, port: own };
+  });
+  try {
+    resolveTargets({ targets: specs, port });
+  } catch (err) {
+    throw new UsageError(err instanceof OptionsError ? err.message : String(err));
+  }
+  return specs;
 }
 
 export function checkUrl(value: string, flag: string): string {

@@ -4,7 +4,7 @@
  */
 import { checkLogFile, createLogger, defaultFormat, type CorscopeLogger } from '../log/logger.js';
 import { isLoopback, type CorscopeOptions } from '../proxy/options.js';
-import { createCorscope, type CorscopeServer } from '../proxy/server.js';
+import { createCorscope, ListenError, type CorscopeServer } from '../proxy/server.js';
 import type { Inspector } from '../inspector/index.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
 import type { LogSettings } from './flags.js';
@@ -14,8 +14,10 @@ import { packageVersion } from './version.js';
 export interface Started {
   readonly server: CorscopeServer;
   readonly log: CorscopeLogger;
-  /** The URL the frontend should call instead of the API. */
+  /** The URL the frontend should call instead of the API (the first target's). */
   readonly frontendUrl: string;
+  /** Every target and the URL the frontend calls for it, in the order given. */
+  readonly fronted: readonly { readonly target: string; readonly frontend: string }[];
   /** The live page, unless --no-ui. */
   readonly inspector?: Inspector;
 }
@@ -27,6 +29,8 @@ export interface StartOptions {
   readonly ui?: UiSettings;
   /** What the inspector's header names: `proxy` or `demo`. */
   readonly command?: string;
+  /** The config file the options came from, for the start record. */
+  readonly configFile?: string;
 }
 
 export function openLog(settings: LogSettings): CorscopeLogger {
@@ -52,21 +56,12 @@ export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, 
   try {
     await server.listen();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const where = `${server.options.host}:${server.options.port}`;
-    const why =
-      code === 'EADDRINUSE'
-        ? `port ${server.options.port} on ${server.options.host} is already in use; choose another with --port (0 picks a free one)`
-        : code === 'EACCES'
-          ? `no permission to listen on ${where}; use a port above 1023`
-          : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
-            ? `cannot listen on ${where}: no such local address`
-            : `cannot listen on ${where}: ${(err as Error).message}`;
-    process.stderr.write(`corscope: ${why}\n`);
+    process.stderr.write(`corscope: ${listenFailure(err, server)}\n`);
     await log.close();
     return null;
   }
-  const frontendUrl = frontendUrlOf(server);
+  const fronted = server.listening.map(({ target, port }, i) => ({ target, frontend: frontendUrlOf(server, port, i) }));
+  const frontendUrl = fronted[0]!.frontend;
   const o = server.options;
   const warnings: string[] = [];
   if (o.patch && !isLoopback(o.host)) {
@@ -92,12 +87,14 @@ export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, 
     ? `patch: what Chrome would block is fixed on the way${o.allowOrigins.length ? ` for ${o.allowOrigins.join(', ')}` : ''}${o.answerPreflight ? '; preflights answered by corscope' : ''} (findings still logged)`
     : 'observe: responses forwarded unchanged';
   const inspectorUrl = inspector?.url;
+  const several = fronted.length > 1;
   inspector?.describe({
     command: start.command ?? 'proxy',
     version: packageVersion(),
     target: o.target.href,
     ...(server.url ? { listening: server.url } : {}),
     frontend: frontendUrl,
+    ...(several ? { targets: fronted } : {}),
     mode,
     ...(typeof extra.page === 'string' ? { page: extra.page } : {}),
   });
@@ -109,21 +106,39 @@ export async function startProxy(options: CorscopeOptions, log: CorscopeLogger, 
       target: o.target.href,
       mode,
       frontend: frontendUrl,
+      ...(several ? { targets: server.listening.map(({ target, url }, i) => ({ target, listening: url, frontend: fronted[i]!.frontend })) } : {}),
+      ...(start.configFile ? { config: start.configFile } : {}),
       ...extra,
       ...(inspectorUrl ? { inspector: inspectorUrl } : {}),
       ...(warnings.length ? { warnings } : {}),
     },
-    `corscope listening on ${server.url ?? ''}, forwarding to ${o.target.href}; point the frontend at ${frontendUrl}${inspectorUrl ? `; the inspector is at ${inspectorUrl}` : ''}`,
+    several
+      ? `corscope fronting ${fronted.length} APIs: ${fronted.map((f) => `${f.frontend} -> ${f.target}`).join(', ')}; point the frontend at those URLs${inspectorUrl ? `; the inspector is at ${inspectorUrl}` : ''}`
+      : `corscope listening on ${server.url ?? ''}, forwarding to ${o.target.href}; point the frontend at ${frontendUrl}${inspectorUrl ? `; the inspector is at ${inspectorUrl}` : ''}`,
   );
-  return { server, log, frontendUrl, ...(inspector ? { inspector } : {}) };
+  return { server, log, frontendUrl, fronted, ...(inspector ? { inspector } : {}) };
 }
 
-/** `--public-url`, else the listening URL with `localhost` for loopback (what a frontend config uses). */
-function frontendUrlOf(server: CorscopeServer): string {
-  const { publicUrl, host } = server.options;
+/** A listener that could not open, worded for the user: which port, for which target, and why. */
+function listenFailure(err: unknown, server: CorscopeServer): string {
+  if (!(err instanceof ListenError)) return `cannot listen: ${(err as Error).message}`;
+  const { code, host, port, target } = err;
+  const where = `${host}:${port}`;
+  const forWhom = server.options.targets.length > 1 ? ` (for ${target})` : '';
+  const choose = server.options.targets.length > 1 ? `give that target another port (${target}=PORT) or move --port` : 'choose another with --port';
+  if (code === 'EADDRINUSE') return `port ${port} on ${host}${forWhom} is already in use; ${choose} (0 picks a free one)`;
+  if (code === 'EACCES') return `no permission to listen on ${where}${forWhom}; use a port above 1023`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return `cannot listen on ${where}${forWhom}: no such local address`;
+  return `cannot listen on ${where}${forWhom}: ${(err.cause as Error).message}`;
+}
+
+/** Its `publicUrl`, else the listening URL with `localhost` for loopback (what a frontend config uses). */
+function frontendUrlOf(server: CorscopeServer, port: number, index: number): string {
+  const { host, targets } = server.options;
+  const publicUrl = targets[index]?.publicUrl;
   if (publicUrl) return publicUrl.href.replace(/\/$/, '');
   const name = isLoopback(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${name}:${server.port ?? server.options.port}`;
+  return `http://${name}:${port}`;
 }
 
 /** Resolves when SIGINT or SIGTERM arrives; a second signal ends the process at once. */

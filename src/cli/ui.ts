@@ -31,8 +31,10 @@ export interface UiSettings {
   readonly explicit: boolean;
 }
 
-/** `undefined`: no inspector. `proxyPort`: the proxy's own (the default is the next one); none for check/har. */
-export function uiSettings(flags: UiFlags, proxyPort?: number): UiSettings | undefined {
+/** `undefined`: no inspector. `proxyPorts`: the proxy's own (the default is the one after the highest); none for check/har. */
+export function uiSettings(flags: UiFlags, proxyPorts?: number | readonly number[]): UiSettings | undefined {
+  const ports = proxyPorts === undefined ? undefined : typeof proxyPorts === 'number' ? [proxyPorts] : proxyPorts;
+  const proxyPort = ports === undefined ? undefined : ports.includes(0) ? 0 : Math.max(...ports);
   const asked = flags['ui-port'];
   if (asked !== undefined && (Array.isArray(asked) || !Number.isInteger(asked) || asked < 0 || asked > 65535)) {
     throw new UsageError(`--ui-port must be a whole number from 0 to 65535, got '${String(asked)}'`);
@@ -42,7 +44,9 @@ export function uiSettings(flags: UiFlags, proxyPort?: number): UiSettings | und
     return undefined;
   }
   if (asked !== undefined) {
-    if (asked !== 0 && asked === proxyPort) throw new UsageError(`--ui-port ${asked} is the proxy's own --port; choose another (0 picks a free one)`);
+    if (asked !== 0 && ports?.includes(asked)) {
+      throw new UsageError(`--ui-port ${asked} is ${ports.length === 1 ? "the proxy's own --port" : "one of the proxy's own ports"}; choose another (0 picks a free one)`);
+    }
     return { port: asked, explicit: true };
   }
   if (proxyPort === undefined || proxyPort === 0 || proxyPort === 65535) return { port: 0, explicit: false };

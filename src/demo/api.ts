@@ -1,14 +1,21 @@
 /**
- * The demo's API: one route per classic CORS mistake, plus one done right. Each route answers the
- * way a real misconfigured server does (an nginx layer adding a second header, a framework that
- * 404s OPTIONS, …), so corscope's log and Chrome's console can be read side by side.
+ * The demo's APIs: one route per classic CORS mistake, plus one done right, and a second API (an
+ * auth server on its own origin) the first one redirects to when the session has run out. Each
+ * route answers the way a real misconfigured server does (an nginx layer adding a second header, a
+ * framework that 404s OPTIONS, an API that sends a fetch to the sign-in page, …), so corscope's log
+ * and Chrome's console can be read side by side.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 
 type Lines = [string, string][];
 
+/** Which demo API answers a route: the main one or the auth server. */
+export type DemoApiName = 'main' | 'auth';
+
 export interface DemoRoute {
   readonly path: string;
+  /** The API that serves it (default: the main one). */
+  readonly api?: DemoApiName;
   readonly title: string;
   /** What the page does: the call as a developer would write it. */
   readonly call: { readonly method: string; readonly headers?: Record<string, string>; readonly credentials?: boolean; readonly body?: string };
@@ -22,7 +29,11 @@ export interface DemoRoute {
 
 const json: Lines = [['Content-Type', 'application/json']];
 
-export function demoRoutes(pageOrigin: string): DemoRoute[] {
+/**
+ * Every route of the demo. `authUrl` (the auth server's own address, as the main API knows it):
+ * with it, the auth server's routes and the main API's redirect to it are there too.
+ */
+export function demoRoutes(pageOrigin: string, authUrl?: string): DemoRoute[] {
   const good: Lines = [
     ['Access-Control-Allow-Origin', pageOrigin],
     ['Access-Control-Allow-Credentials', 'true'],
@@ -99,11 +110,47 @@ export function demoRoutes(pageOrigin: string): DemoRoute[] {
       mistake: 'The old route redirects to one that forgot Access-Control-Allow-Origin.',
       main: () => ({ status: 302, headers: [...good, ['Location', '/missing-acao']] }),
     },
+    ...(authUrl ? authRoutes(pageOrigin, authUrl, good) : []),
   ];
 }
 
-export function createDemoApi(pageOrigin: string): http.Server {
-  const routes = new Map(demoRoutes(pageOrigin).map((r) => [r.path, r]));
+/**
+ * The second API: the page reads who is signed in from the auth server (done right), and the main
+ * API, its session run out, redirects a fetch to the auth server's sign-in page. The browser follows
+ * with `Origin: null` (a hop to another origin taints it), and the sign-in page allows the page's
+ * origin, not `null`: Chrome blocks, with "(redirected from …)".
+ */
+function authRoutes(pageOrigin: string, authUrl: string, good: Lines): DemoRoute[] {
+  return [
+    {
+      path: '/userinfo',
+      api: 'auth',
+      title: 'Second API (auth server), done right',
+      call: { method: 'GET', credentials: true },
+      mistake: 'Nothing: the auth server on its own origin allows this page, with credentials.',
+      main: () => ({ status: 200, headers: [...json, ...good] }),
+    },
+    {
+      path: '/account',
+      title: 'Session expired: redirect to the auth server',
+      call: { method: 'GET', credentials: true },
+      mistake: "The API answers a fetch with a redirect to the auth server's sign-in page, which allows this page's origin but not the null origin a cross-origin redirect leaves.",
+      main: () => ({ status: 302, headers: [...good, ['Location', `${authUrl.replace(/\/$/, '')}/login?next=%2Faccount`]] }),
+    },
+    {
+      path: '/login',
+      api: 'auth',
+      title: 'The sign-in page itself',
+      call: { method: 'GET', credentials: true },
+      mistake: "Nothing when called directly: it allows this page's origin. It fails only at the end of the redirect above.",
+      main: () => ({ status: 200, headers: [...json, ...good] }),
+    },
+  ];
+}
+
+/** One demo API's server: the main API's routes, or the auth server's. */
+export function createDemoApi(pageOrigin: string, name: DemoApiName = 'main', authUrl?: string): http.Server {
+  const routes = new Map(demoRoutes(pageOrigin, authUrl).filter((r) => (r.api ?? 'main') === name).map((r) => [r.path, r]));
   return http.createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     const path = (req.url ?? '/').split('?')[0]!;
@@ -116,7 +163,7 @@ export function createDemoApi(pageOrigin: string): http.Server {
       return send(res, answer.status, answer.headers, '');
     }
     const answer = route.main(origin);
-    send(res, answer.status, answer.headers, answer.status === 204 || answer.status === 302 ? '' : JSON.stringify({ route: path, ok: true }));
+    send(res, answer.status, answer.headers, answer.status === 204 || answer.status === 302 ? '' : JSON.stringify({ api: name, route: path, ok: true }));
   });
 }
 

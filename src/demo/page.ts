@@ -5,8 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DemoRoute } from './api.js';
 
-export function demoPageHandler(proxyUrl: string, routes: readonly DemoRoute[], patch: boolean, inspectorUrl?: string): (req: IncomingMessage, res: ServerResponse) => void {
-  const html = renderPage(proxyUrl, routes, patch, inspectorUrl);
+/** Where the page reaches each demo API through corscope (a string: the main API only). */
+export type DemoProxyUrls = string | { readonly main: string; readonly auth?: string };
+
+export function demoPageHandler(proxy: DemoProxyUrls, routes: readonly DemoRoute[], patch: boolean, inspectorUrl?: string): (req: IncomingMessage, res: ServerResponse) => void {
+  const urls = typeof proxy === 'string' ? { main: proxy } : proxy;
+  const html = renderPage(urls, routes.filter((r) => r.api !== 'auth' || urls.auth), patch, inspectorUrl);
   return (req, res) => {
     req.resume();
     if ((req.url ?? '/').split('?')[0] !== '/') {
@@ -19,8 +23,9 @@ export function demoPageHandler(proxyUrl: string, routes: readonly DemoRoute[], 
   };
 }
 
-function renderPage(proxyUrl: string, routes: readonly DemoRoute[], patch: boolean, inspectorUrl: string | undefined): string {
-  const config = JSON.stringify({ api: proxyUrl, routes: routes.map(({ path, call, xhr }) => ({ path, call, xhr: Boolean(xhr) })) });
+function renderPage(urls: { readonly main: string; readonly auth?: string }, routes: readonly DemoRoute[], patch: boolean, inspectorUrl: string | undefined): string {
+  const proxyUrl = urls.main;
+  const config = JSON.stringify({ api: proxyUrl, auth: urls.auth ?? null, routes: routes.map(({ path, api, call, xhr }) => ({ path, api: api ?? 'main', call, xhr: Boolean(xhr) })) });
   const rows = routes
     .map(
       (r) => `<tr>
@@ -47,7 +52,7 @@ function renderPage(proxyUrl: string, routes: readonly DemoRoute[], patch: boole
 </head>
 <body>
 <h1>corscope demo</h1>
-<p>This page (origin <code id="page-origin"></code>) calls an API through corscope at <code>${escape(proxyUrl)}</code>.
+<p>This page (origin <code id="page-origin"></code>) calls an API through corscope at <code>${escape(proxyUrl)}</code>${urls.auth ? `, and its auth server (another origin) through the same corscope at <code>${escape(urls.auth)}</code>` : ''}.
 Open DevTools (Console) and press the buttons: each blocked call prints Chrome's CORS error there, and corscope prints
 the same line in its terminal, with the cause and the fix.${patch ? ' <strong>Patch mode is on:</strong> the calls succeed, and the log still says what the API got wrong.' : ''}</p>
 ${inspectorUrl ? `<p>Or watch every exchange live in <a href="${escape(inspectorUrl)}" target="_blank" rel="noopener">corscope's inspector</a>: open one to see Chrome's line, the fix, and the request and response headers side by side.</p>` : ''}
@@ -61,6 +66,7 @@ ${rows}
 const config = ${config.replace(/</g, '\\u003c')};
 document.getElementById('page-origin').textContent = location.origin;
 const routes = new Map(config.routes.map((r) => [r.path, r]));
+const base = (route) => (route.api === 'auth' ? config.auth : config.api);
 function show(path, ok, text) {
   const cell = document.getElementById('result-' + path.slice(1));
   cell.className = 'result ' + (ok ? 'ok' : 'blocked');
@@ -69,7 +75,7 @@ function show(path, ok, text) {
 async function viaFetch(route) {
   const { method, headers, credentials, body } = route.call;
   try {
-    const res = await fetch(config.api + route.path, { method, headers, body, credentials: credentials ? 'include' : 'same-origin' });
+    const res = await fetch(base(route) + route.path, { method, headers, body, credentials: credentials ? 'include' : 'same-origin' });
     show(route.path, true, 'fetch: ' + res.status + ' ' + res.statusText);
   } catch (err) {
     show(route.path, false, 'fetch: ' + err.name + ': ' + err.message + ' (see the console and corscope\\'s log)');
@@ -78,7 +84,7 @@ async function viaFetch(route) {
 function viaXhr(route) {
   const { method, headers, credentials, body } = route.call;
   const xhr = new XMLHttpRequest();
-  xhr.open(method, config.api + route.path);
+  xhr.open(method, base(route) + route.path);
   xhr.withCredentials = Boolean(credentials);
   for (const [name, value] of Object.entries(headers || {})) xhr.setRequestHeader(name, value);
   xhr.onload = () => show(route.path, true, 'XHR: ' + xhr.status);

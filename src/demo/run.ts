@@ -1,25 +1,29 @@
 /**
- * The demo's two servers on loopback: the misconfigured API and the page on another origin. The
- * CLI puts corscope between them and then tells the page where corscope is.
+ * The demo's servers on loopback: the misconfigured API, the auth server it redirects to, and the
+ * page on another origin. The CLI puts one corscope in front of both APIs (one port each) and then
+ * tells the page where corscope is.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDemoApi, demoRoutes } from './api.js';
-import { demoPageHandler } from './page.js';
+import { demoPageHandler, type DemoProxyUrls } from './page.js';
 
 export interface DemoServers {
   /** The page's origin, as the browser will open it (`http://localhost:<port>`). */
   readonly pageUrl: string;
-  /** Where the API listens (corscope's target). */
+  /** Where the API listens (corscope's first target). */
   readonly apiUrl: string;
-  /** Serve the page, calling the API through corscope at `proxyUrl` (and linking to the inspector). */
-  servePage(proxyUrl: string, patch: boolean, inspectorUrl?: string): void;
+  /** Where the auth server listens (corscope's second target). */
+  readonly authUrl: string;
+  /** Serve the page, calling the APIs through corscope at `proxy` (and linking to the inspector). */
+  servePage(proxy: DemoProxyUrls, patch: boolean, inspectorUrl?: string): void;
   close(): Promise<void>;
 }
 
 export interface DemoPorts {
   readonly pagePort?: number;
   readonly apiPort?: number;
+  readonly authPort?: number;
 }
 
 export async function startDemoServers(ports: DemoPorts = {}): Promise<DemoServers> {
@@ -30,22 +34,27 @@ export async function startDemoServers(ports: DemoPorts = {}): Promise<DemoServe
   const page = http.createServer((req, res) => handler(req, res));
   const pagePort = await listen(page, ports.pagePort ?? 0);
   const pageUrl = `http://localhost:${pagePort}`;
-  const api = createDemoApi(pageUrl);
+  const auth = createDemoApi(pageUrl, 'auth');
+  let authUrl: string;
+  let api: http.Server;
   let apiPort: number;
   try {
+    authUrl = `http://127.0.0.1:${await listen(auth, ports.authPort ?? 0)}`;
+    api = createDemoApi(pageUrl, 'main', authUrl);
     apiPort = await listen(api, ports.apiPort ?? 0);
   } catch (err) {
-    await close(page);
+    await Promise.all([close(page), close(auth)]);
     throw err;
   }
   return {
     pageUrl,
     apiUrl: `http://127.0.0.1:${apiPort}`,
-    servePage: (proxyUrl, patch, inspectorUrl) => {
-      handler = demoPageHandler(proxyUrl, demoRoutes(pageUrl), patch, inspectorUrl);
+    authUrl,
+    servePage: (proxy, patch, inspectorUrl) => {
+      handler = demoPageHandler(proxy, demoRoutes(pageUrl, authUrl), patch, inspectorUrl);
     },
     close: async () => {
-      await Promise.all([close(page), close(api)]);
+      await Promise.all([close(page), close(api), close(auth)]);
     },
   };
 }

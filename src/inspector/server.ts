@@ -27,6 +27,8 @@ export interface InspectorInfo {
   readonly page?: string;
   readonly mode?: string;
   readonly file?: string;
+  /** Every target and the URL the frontend calls for it, when corscope fronts several. */
+  readonly targets?: readonly { readonly target: string; readonly frontend: string }[];
 }
 
 export interface InspectorOptions {

@@ -88,7 +88,18 @@ function renderStart(entry: Record<string, unknown>, p: Palette): string {
     ['inspector', entry.inspector],
   ];
   const lines = [p.bold(`corscope ${String(entry.version ?? '')}`.trim())];
-  for (const [label, value] of rows) if (value) lines.push(`  ${p.dim(label.padEnd(10))}${String(value)}`);
+  const targets = Array.isArray(entry.targets) ? (entry.targets as { target?: unknown; frontend?: unknown }[]) : undefined;
+  for (const [label, value] of rows) {
+    if (!value) continue;
+    // Several APIs: one row per pair, `frontend -> target`, in place of the single ones.
+    if (targets && (label === 'listening' || label === 'frontend')) continue;
+    if (targets && label === 'target') {
+      targets.forEach((t, i) => lines.push(`  ${p.dim((i === 0 ? 'targets' : '').padEnd(10))}${String(t.frontend)} -> ${String(t.target)}`));
+      continue;
+    }
+    lines.push(`  ${p.dim(label.padEnd(10))}${String(value)}`);
+  }
+  if (entry.config) lines.push(`  ${p.dim('config'.padEnd(10))}${String(entry.config)}`);
   if (Array.isArray(entry.warnings)) for (const w of entry.warnings) lines.push(`  ${p.yellow('warning')}   ${String(w)}`);
   return lines.join('\n');
 }

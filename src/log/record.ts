@@ -103,13 +103,15 @@ export interface ExchangeRecord {
   patched?: PatchRecord;
   readonly upstream?: UpstreamFailure;
   refused?: RefusedRequest;
+  /** The target the exchange went to, when corscope fronts several (its URL as given). */
+  target?: string;
   /** Raw header lines (secrets redacted), only at debug level. */
   headers?: { request: HeaderLine[]; response: HeaderLine[] };
   msg: string;
 }
 
 /** The per-exchange fields of a record; everything else is a function of the judged exchange. */
-export const OWN_FIELDS = ['id', 'preflight', 'request', 'durationMs', 'diagnosis', 'body', 'upstream', 'refused', 'headers', 'msg'] as const;
+export const OWN_FIELDS = ['id', 'preflight', 'request', 'durationMs', 'diagnosis', 'body', 'upstream', 'refused', 'headers', 'target', 'msg'] as const;
 type OwnField = (typeof OWN_FIELDS)[number];
 
 /** What every exchange with the same request, response and context shares. */

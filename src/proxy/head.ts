@@ -4,6 +4,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderLine } from '../cors/types.js';
+import type { Route } from './fronts.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -115,23 +116,20 @@ export interface LocationRewrite {
 }
 
 /**
- * A redirect to the target itself is pointed back at corscope so the browser stays on the proxy
- * and the next hop is judged too. Locations elsewhere are left as sent.
+ * A redirect to a fronted target (this one or another) is pointed at corscope's listener for it,
+ * so the browser stays on the proxy and the next hop is judged too; the target's base path goes,
+ * since corscope adds it back. Locations elsewhere are left as sent.
  */
-export function rewriteLocation(
-  status: number,
-  lines: readonly HeaderLine[],
-  targetOrigin: string,
-  browserOrigin: string,
-  requestUrl: string,
-): LocationRewrite {
+export function rewriteLocation(status: number, lines: readonly HeaderLine[], routes: readonly Route[], requestUrl: string): LocationRewrite {
   if (status < 300 || status > 399) return { headers: lines };
   let next: string | undefined;
   const headers = lines.map((line): HeaderLine => {
     if (line[0].toLowerCase() !== 'location') return line;
     const value = line[1];
-    if (startsWithOrigin(value, targetOrigin)) {
-      const rewritten = browserOrigin + value.slice(targetOrigin.length);
+    const route = routes.find(({ from }) => startsWithOrigin(value, from));
+    if (route) {
+      const rest = value.slice(route.from.length);
+      const rewritten = route.to + (rest === '' || rest.startsWith('/') ? rest : `/${rest}`);
       next ??= rewritten;
       return [line[0], rewritten];
     }

@@ -1,30 +1,29 @@
 /**
- * The one stateful object: an HTTP listener in front of the target, built on http-proxy-3 with
+ * One target's listener: an HTTP server in front of it, built on http-proxy-3 with
  * `selfHandleResponse`, so corscope writes the response head itself from the target's raw lines
- * (duplicates and order kept) after judging it, then streams the body through untouched.
+ * (duplicates and order kept) after judging it, then streams the body through untouched. The
+ * CorscopeServer (server.ts) owns one per target, the memory they share and the log.
  */
-import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { HeaderLine } from '../cors/types.js';
-import { levelFor, type ExchangeRecord } from '../log/record.js';
+import type { ExchangeRecord } from '../log/record.js';
 import { toLines } from './exchange.js';
 import { BODY_STALL_CODE, describeFailure, TIMEOUT_CODE } from './failure.js';
 import { bodiless, dropHopByHopRequest, forwardedRequestLines, rewriteLocation, wireHead } from './head.js';
 import { handleClientError, relayExchange } from './client-error.js';
-import { resolveOptions, type CorscopeOptions, type ResolvedOptions } from './options.js';
-import { EchoMemory, PreflightPairing, RedirectMemory } from './pairing.js';
-import { JudgmentCache } from './judgments.js';
+import type { ResolvedOptions } from './options.js';
 import { mayPatch } from './patch.js';
 import { Watchdog } from './watchdog.js';
-import { EMPTY_HISTORY } from '../diagnose/index.js';
 import { parseErrorOf } from './chrome-response.js';
 import { answerMalformed, passOnMidBody, relayUnwritable, type MalformedContext } from './malformed.js';
 import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathOptions, relay, upstreamAgent } from './forwarding.js';
-import { answerPreflight, conclude, openSession, settle, type Memory, type Outcome, type Published, type Session } from './session.js';
+import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Published, type Session } from './session.js';
+import type { Fronts, FrontedTarget } from './fronts.js';
+import { redirectTaints } from '../cors/index.js';
 import { tapBody } from './body-tap.js';
 import { BODY_EXCERPT_BYTES, bodyExcerpt } from '../log/body.js';
 import type { BodyExcerpt } from '../diagnose/types.js';
@@ -50,11 +49,21 @@ function readsBody(method: string | undefined, status: number, stage: string): b
 const SESSION = Symbol('corscope.session');
 type Tracked = IncomingMessage & { [SESSION]?: Session };
 
-export interface CorscopeEvents {
-  exchange: [record: ExchangeRecord];
+/** What a listener needs from the CorscopeServer that owns it. */
+export interface ListenerContext {
+  /** The server's options with this target's `target`, `port` and `publicUrl`. */
+  readonly options: ResolvedOptions;
+  /** This target's memory; the parts every target shares are shared objects. */
+  readonly memory: Memory;
+  readonly fronts: Fronts;
+  readonly front: FrontedTarget;
+  /** Logs and emits a record (its diagnosis settled first). */
+  readonly publish: (outcome: Published, body?: BodyExcerpt) => void;
+  /** An engine exception: logged as a corscope bug, the traffic flows on. */
+  readonly engineFault: (err: unknown, req: IncomingMessage | undefined) => void;
 }
 
-export class CorscopeServer extends EventEmitter<CorscopeEvents> {
+export class TargetListener {
   readonly options: ResolvedOptions;
   /** The listening URL, once `listen()` resolved. */
   url: string | undefined;
@@ -64,15 +73,17 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
   private readonly watchdog: Watchdog<Session>;
   private readonly upgraded = new Set<Duplex>();
   private readonly memory: Memory;
+  private readonly context: ListenerContext;
   private closing: Promise<void> | undefined;
   /** What an answer Node refuses needs to be judged and logged (malformed.ts). */
   private readonly malformedContext: MalformedContext;
   /** `host:port` as listening, for requests that come without a Host header (HTTP/1.0). */
   private listeningHost = '';
 
-  constructor(options: CorscopeOptions) {
-    super();
-    this.options = resolveOptions(options);
+  constructor(context: ListenerContext) {
+    this.context = context;
+    this.options = context.options;
+    this.memory = context.memory;
     const { target, insecure, keepHost, maxSockets } = this.options;
     const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 32), scheduling: 'lifo' as const };
     this.agent = upstreamAgent(target.protocol === 'https:' ? new https.Agent({ ...agentOptions, rejectUnauthorized: !insecure }) : new http.Agent(agentOptions));
@@ -95,16 +106,6 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       session.timedOut = true;
       session.upstream?.destroy(Object.assign(new Error('timeout'), { code: TIMEOUT_CODE }));
     });
-    let counter = 0;
-    this.memory = {
-      pairing: new PreflightPairing(),
-      redirects: new RedirectMemory(),
-      echoes: new EchoMemory(),
-      judgments: new JudgmentCache(),
-      history: EMPTY_HISTORY,
-      credentialed: new Set(),
-      nextId: () => String(++counter),
-    };
     this.malformedContext = {
       options: this.options,
       judge: (session, req, status, lines) => this.judge(session, req, status, lines),
@@ -140,21 +141,10 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
         const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
         this.url = `http://${host}:${port}`;
         this.listeningHost = `${host}:${port}`;
+        this.context.front.port = port;
         resolve({ url: this.url });
       });
     });
-  }
-
-  /**
-   * While true, each record also carries the exchange's header lines, by reference and never
-   * logged (read them with `wireOf(record)`, log/wire.ts): what the inspector shows side by side.
-   */
-  get keepWire(): boolean {
-    return this.memory.keepWire ?? false;
-  }
-
-  set keepWire(on: boolean) {
-    this.memory.keepWire = on;
   }
 
   /** The port actually bound (after `listen`). */
@@ -266,17 +256,32 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     let lines = received;
     try {
       if (!session) return { lines };
-      const located = rewriteLocation(status, lines, this.options.target.origin, session.browserOrigin, session.request.url);
-      lines = located.headers;
-      if (located.next && session.cors && session.origin) {
-        const redirect = { stage: session.stage, request: session.request, response: { status, headers: lines } };
-        this.memory.redirects.remember(session.origin, located.next, session.context.redirect?.initialUrl ?? session.request.url, redirect);
+      if (status >= 300 && status < 400) {
+        const located = rewriteLocation(status, lines, this.context.fronts.routes(this.context.front, session.browserOrigin), session.request.url);
+        lines = located.headers;
+        if (located.next && session.cors && session.origin) this.rememberRedirect(session, located.next, { status, headers: lines });
       }
       return { lines, outcome: conclude(session, { status, headers: lines }, this.options, this.memory) };
     } catch (err) {
       this.engineFault(err, req);
       return { lines };
     }
+  }
+
+  /**
+   * The next hop of a redirect the browser will follow through corscope: it gets Chrome's
+   * "(redirected from …)" and, after a hop to another origin (another fronted target), the
+   * tainted origin: the browser sends `Origin: null` and Chrome still prints the page's origin.
+   */
+  private rememberRedirect(session: Session, next: string, response: { status: number; headers: readonly HeaderLine[] }): void {
+    const origin = session.origin!;
+    const pageOrigin = session.context.pageOrigin ?? origin;
+    const tainted = session.context.redirect?.tainted === true || redirectTaints(session.request.url, next, pageOrigin);
+    this.memory.redirects.remember(tainted ? 'null' : origin, next, {
+      initialUrl: session.context.redirect?.initialUrl ?? session.request.url,
+      redirect: { stage: session.stage, request: session.request, response },
+      ...(tainted ? { tainted: { pageOrigin } } : {}),
+    });
   }
 
   /**
@@ -382,35 +387,11 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
     handleClientError({ options: this.options, memory: this.memory, publish: (outcome) => this.publish(outcome) }, err, socket);
   }
 
-  /** Logs and emits an exchange's record, its diagnosis made first (with the body's first bytes, when read). */
   private publish(outcome: Published, body?: BodyExcerpt): void {
-    const { record, judgment } = outcome;
-    try {
-      settle(outcome, body);
-    } catch (err) {
-      this.engineFault(err, undefined);
-    }
-    const { logger } = this.options;
-    if (judgment && judgment.repeats > 0 && logger) {
-      // A repeat: pino serialized the shared fields once, into a child; only this exchange's own
-      // fields are serialized now. The line reads the same as the first one.
-      const log = (judgment.log ??= logger.child(judgment.fields));
-      const { id, preflight, request, durationMs, diagnosis, body: excerpt, msg, headers } = record;
-      log[judgment.level]({ id, preflight, request, durationMs, diagnosis, body: excerpt, msg, headers });
-    } else logger?.[levelFor(record)](record);
-    try {
-      this.emit('exchange', record);
-    } catch (err) {
-      this.options.logger?.error({ event: 'listener-error', err }, 'an exchange listener threw');
-    }
+    this.context.publish(outcome, body);
   }
 
-  /** An engine exception is a corscope bug: the traffic must still flow, and the log must say so. */
   private engineFault(err: unknown, req: IncomingMessage | undefined): void {
-    this.options.logger?.error({ event: 'engine-error', url: req?.url, err }, 'corscope could not judge this exchange (a bug; please report it)');
+    this.context.engineFault(err, req);
   }
-}
-
-export function createCorscope(options: CorscopeOptions): CorscopeServer {
-  return new CorscopeServer(options);
 }

@@ -5,10 +5,25 @@ import { STACK_NAMES, type StackName } from '../diagnose/types.js';
 import type { OtherBrowser } from '../cors/browsers/index.js';
 import type { BrowsersMode } from '../log/browsers.js';
 
+/** One API among several (`targets`): where it is and where corscope listens for it. */
+export interface TargetSpec {
+  /** The API, e.g. `http://localhost:3000` or `https://api.staging.example.com/v1`. */
+  readonly url: string | URL;
+  /** The port corscope listens on for it (0: any free port). Default: the next one after `port`. */
+  readonly port?: number;
+  /** The URL the browser uses for it, when something sits in front of corscope. */
+  readonly publicUrl?: string | URL;
+}
+
 export interface CorscopeOptions {
-  /** The API to forward to, e.g. `http://localhost:3000`. */
-  readonly target: string | URL;
-  /** Default 8081; 0 lets the OS choose. */
+  /** The API to forward to, e.g. `http://localhost:3000` (or give `targets`). */
+  readonly target?: string | URL;
+  /**
+   * Several APIs, each on its own port (a page tells its APIs apart by origin): one process, one
+   * log, and a redirect from one to another followed and judged as Chrome judges it.
+   */
+  readonly targets?: readonly (string | URL | TargetSpec)[];
+  /** The first target's port (default 8081; the others follow); 0 lets the OS choose every one. */
   readonly port?: number;
   /** Default `127.0.0.1` (loopback only). */
   readonly host?: string;
@@ -46,11 +61,27 @@ export interface CorscopeOptions {
   readonly browsers?: boolean;
   /** Make that browser's line the record's `msg` (Chrome's stays in `chrome`). */
   readonly headline?: OtherBrowser;
+  /**
+   * Rewrite a `Set-Cookie` the browser would refuse only because corscope is in between (a Domain
+   * naming the target's host, a Path under the target's base path). Default true.
+   */
+  readonly cookieRewrite?: boolean;
+}
+
+/** A target as resolved: its URL, the port asked for, and its public URL. */
+export interface ResolvedTarget {
+  readonly url: URL;
+  readonly port: number;
+  readonly publicUrl: URL | undefined;
 }
 
 export interface ResolvedOptions {
+  /** The target this listener forwards to (the first one, on the server's own options). */
   readonly target: URL;
   readonly port: number;
+  /** Every target, in the order given (one listener each). */
+  readonly targets: readonly ResolvedTarget[];
+  readonly cookieRewrite: boolean;
   readonly host: string;
   readonly publicUrl: URL | undefined;
   readonly keepHost: boolean;
@@ -77,11 +108,15 @@ export class OptionsError extends Error {
 }
 
 export function resolveOptions(options: CorscopeOptions): ResolvedOptions {
+  const targets = resolveTargets(options);
+  const first = targets[0]!;
   return {
-    target: parseHttpUrl(options.target, 'target'),
-    port: options.port ?? 8081,
+    target: first.url,
+    port: first.port,
+    targets,
+    cookieRewrite: options.cookieRewrite ?? true,
     host: options.host ?? '127.0.0.1',
-    publicUrl: options.publicUrl === undefined ? undefined : parseHttpUrl(options.publicUrl, 'public URL'),
+    publicUrl: first.publicUrl,
     keepHost: options.keepHost ?? false,
     insecure: options.insecure ?? false,
     timeoutMs: options.timeoutMs ?? 60_000,
@@ -99,6 +134,56 @@ export function resolveOptions(options: CorscopeOptions): ResolvedOptions {
     browsers: options.browsers ? 'always' : 'auto',
     headline: options.headline,
   };
+}
+
+/**
+ * The targets in the order given, each with its port: one it names keeps it; the others take
+ * `port`, then the next ports up, skipping those named (with `port` 0, every one is any free port).
+ */
+export function resolveTargets(options: CorscopeOptions): ResolvedTarget[] {
+  if (options.target !== undefined && options.targets !== undefined) throw new OptionsError('give either target or targets, not both');
+  const given = options.targets ?? (options.target === undefined ? [] : [options.target]);
+  if (given.length === 0) throw new OptionsError('no target: name the API to forward to, e.g. http://localhost:3000');
+  const specs = given.map((spec, i) => parseTargetSpec(spec, i));
+  if (options.publicUrl !== undefined) {
+    if (specs.length > 1) throw new OptionsError('a public URL stands for one target: with several, give each target its own publicUrl');
+    specs[0] = { ...specs[0]!, publicUrl: parseHttpUrl(options.publicUrl, 'public URL') };
+  }
+  const seen = new Map<string, URL>();
+  const named = new Map<number, URL>();
+  for (const { url, port } of specs) {
+    if (seen.has(url.href)) throw new OptionsError(`the target ${url.href} is given twice`);
+    seen.set(url.href, url);
+    if (port === undefined || port === 0) continue;
+    const other = named.get(port);
+    if (other) throw new OptionsError(`the targets ${other.href} and ${url.href} both ask for port ${port}`);
+    named.set(port, url);
+  }
+  const base = checkPort(options.port ?? 8081, 'port');
+  let next = base;
+  return specs.map(({ url, port, publicUrl }) => {
+    if (port !== undefined) return { url, port, publicUrl };
+    if (base === 0) return { url, port: 0, publicUrl };
+    while (named.has(next)) next++;
+    if (next > 65535) throw new OptionsError(`no port left above ${base} for the target ${url.href}`);
+    return { url, port: next++, publicUrl };
+  });
+}
+
+function parseTargetSpec(spec: string | URL | TargetSpec, index: number): { url: URL; port?: number; publicUrl: URL | undefined } {
+  if (typeof spec === 'string' || spec instanceof URL) return { url: parseHttpUrl(spec, 'target'), publicUrl: undefined };
+  if (spec === null || typeof spec !== 'object' || spec.url === undefined) throw new OptionsError(`target ${index + 1} has no url (expected e.g. { url: 'http://localhost:3000', port: 8082 })`);
+  const url = parseHttpUrl(spec.url, 'target');
+  return {
+    url,
+    ...(spec.port === undefined ? {} : { port: checkPort(spec.port, `port of the target ${url.href}`) }),
+    publicUrl: spec.publicUrl === undefined ? undefined : parseHttpUrl(spec.publicUrl, 'public URL'),
+  };
+}
+
+function checkPort(port: number, what: string): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new OptionsError(`the ${what} must be a whole number from 0 to 65535, got '${String(port)}'`);
+  return port;
 }
 
 export function parseStack(stack: string | undefined): StackName | undefined {

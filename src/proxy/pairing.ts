@@ -113,6 +113,11 @@ export class PreflightPairing {
 export interface RedirectHopSeen {
   readonly initialUrl: string;
   readonly redirect?: Observation;
+  /**
+   * Set when a hop of the chain went to another origin (another fronted target): the browser now
+   * sends `Origin: null`, and Chrome's line still names the page's origin.
+   */
+  readonly tainted?: { readonly pageOrigin: string };
 }
 
 /** Redirect hops corscope routed back through itself; the next request uses Chrome's "redirected from". */
@@ -127,8 +132,9 @@ export class RedirectMemory {
     this.cache = new BoundedCache(maxEntries, now);
   }
 
-  remember(origin: string, nextUrl: string, initialUrl: string, redirect?: Observation): void {
-    this.cache.set(key(origin, nextUrl), redirect ? { initialUrl, redirect } : { initialUrl }, this.ttlMs);
+  /** `origin`: the Origin the next request will carry (`null` once the chain is tainted). */
+  remember(origin: string, nextUrl: string, hop: RedirectHopSeen): void {
+    this.cache.set(key(origin, nextUrl), hop, this.ttlMs);
   }
 
   /**

@@ -28,6 +28,8 @@ export interface Memory {
   /** Set while an inspector follows: each record keeps references to its header lines (log/wire.ts). */
   keepWire?: boolean;
   nextId(): string;
+  /** The page-visible origins of every target corscope fronts, seen from a request that came in at `addressed`. */
+  frontedOrigins(addressed: string): readonly string[];
 }
 
 /** Page origins remembered as sending cookies. */
@@ -87,7 +89,8 @@ export function startSession(request: RequestSnapshot, addressed: string, option
     initiator: initiatorOf(request, options.initiator),
     credentials,
     wording: options.wording,
-    ...(hop ? { redirect: { initialUrl: hop.initialUrl } } : {}),
+    ...(hop ? { redirect: hop.tainted ? { initialUrl: hop.initialUrl, tainted: true } : { initialUrl: hop.initialUrl } } : {}),
+    ...(hop?.tainted ? { pageOrigin: hop.tainted.pageOrigin } : {}),
     ...(cors && origin ? { otherOriginsEchoed: memory.echoes.others(origin) } : {}),
   };
   const session: Session = { start, request, browserOrigin: addressed, stage, cors, origin, context, id: '', timedOut: false, upstream: undefined, readBefore: -1 };
@@ -177,7 +180,7 @@ function diagnosisInput(session: Session, verdict: Verdict, response: ResponseSn
     exchange: { stage: session.stage, request: session.request, response },
     verdict,
     history: memory.history,
-    frontedOrigins: [session.browserOrigin],
+    frontedOrigins: memory.frontedOrigins(session.browserOrigin),
     ...(session.origin && memory.credentialed.has(session.origin) ? { usesCredentials: true } : {}),
     ...(session.preflightSeen ? { preflight: session.preflightSeen } : {}),
     ...(session.redirectedBy ? { redirectedBy: session.redirectedBy } : {}),

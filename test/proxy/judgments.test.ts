@@ -213,7 +213,7 @@ describe('repeated exchanges through the proxy', () => {
       res.sendDate = false; // a Date header ticking over would make the repeat another exchange
       writeRaw(res, 200, [['Access-Control-Allow-Origin', '*']], 'ok');
     });
-    const cache = (proxy.server as unknown as { memory: Memory }).memory.judgments;
+    const cache = (proxy.server as unknown as { memories: Memory[] }).memories[0]!.judgments;
     for (let i = 0; i < 20; i++) await send(proxy.port, { path: `/items/${i}`, headers: corsHeaders(PAGE) });
     expect(cache.size).toBe(0);
     await send(proxy.port, { path: '/items/7', headers: corsHeaders(PAGE) });
@@ -232,7 +232,7 @@ describe('what a repeat still remembers', () => {
       original(origin);
     };
     let id = 0;
-    const memory: Memory = { pairing: new PreflightPairing(), redirects: new RedirectMemory(), echoes, judgments: new JudgmentCache(), history: EMPTY_HISTORY, credentialed: new Set(), nextId: () => String(++id) };
+    const memory: Memory = { pairing: new PreflightPairing(), redirects: new RedirectMemory(), echoes, judgments: new JudgmentCache(), history: EMPTY_HISTORY, credentialed: new Set(), nextId: () => String(++id), frontedOrigins: (addressed) => [addressed] };
     const options = resolveOptions({ target: 'http://127.0.0.1:3000' });
     const request: RequestSnapshot = { method: 'GET', url: 'http://localhost:8081/me', headers: [['Origin', PAGE], ['Sec-Fetch-Mode', 'cors']] };
     const echoing: ResponseSnapshot = { status: 200, headers: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true']] };

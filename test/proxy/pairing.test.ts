@@ -59,7 +59,7 @@ describe('PreflightPairing', () => {
 describe('RedirectMemory', () => {
   it('a preflight only looks; the actual request consumes', () => {
     const memory = new RedirectMemory();
-    memory.remember('o', 'http://p/new', 'http://p/old');
+    memory.remember('o', 'http://p/new', { initialUrl: 'http://p/old' });
     expect(memory.recall('o', 'http://p/new', false)).toEqual({ initialUrl: 'http://p/old' });
     expect(memory.recall('o', 'http://p/new', true)).toEqual({ initialUrl: 'http://p/old' });
     expect(memory.recall('o', 'http://p/new', true)).toBeUndefined();

@@ -178,7 +178,7 @@ describe("Node's defaults that cut what a browser sends or gets", () => {
 
   it('no bound on a whole request (Node cut uploads at 300 s); the head still has 60 s', async () => {
     const proxy = await proxyTo(await target((_req, res) => res.end()));
-    const server = (proxy.server as unknown as { server: http.Server }).server;
+    const server = (proxy.server as unknown as { targetListeners: { server: http.Server }[] }).targetListeners[0]!.server;
     expect([server.requestTimeout, server.headersTimeout]).toEqual([0, 60_000]);
   });
 });

@@ -7,7 +7,7 @@ import { BEHAVIOUR_FLAGS, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, pr
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
 import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
 
-type Flags = ParsedFlags & UiFlags & { readonly 'page-port'?: number; readonly 'api-port'?: number };
+type Flags = ParsedFlags & UiFlags & { readonly 'page-port'?: number; readonly 'api-port'?: number; readonly 'auth-port'?: number };
 
 export const demoCommand: CliCommand<Flags> = {
   command: 'demo',
@@ -17,6 +17,7 @@ export const demoCommand: CliCommand<Flags> = {
       .option('port', { type: 'number', describe: "corscope's port (0: any free port)", default: 0 })
       .option('page-port', { type: 'number', describe: "The demo page's port (0: any free port)", default: 0 })
       .option('api-port', { type: 'number', describe: "The demo API's port (0: any free port)", default: 0 })
+      .option('auth-port', { type: 'number', describe: "The demo auth server's port (0: any free port)", default: 0 })
       .options(PATCH_FLAGS)
       .options({ initiator: BEHAVIOUR_FLAGS.initiator, 'chrome-wording': BEHAVIOUR_FLAGS['chrome-wording'] })
       .options(LOG_FLAGS)
@@ -26,27 +27,28 @@ export const demoCommand: CliCommand<Flags> = {
       .example('$0 demo --patch', 'the same calls succeed; the log still explains each mistake') as unknown as Argv<Flags>,
   run: async (flags) => {
     const options = proxyOptions({ ...flags, host: '127.0.0.1' });
-    const ui = uiSettings(flags, options.port);
+    const ui = uiSettings(flags, [options.port ?? 0]);
     const log = openLog(logSettings(flags));
     // Listen for signals before the start record goes out: whoever reads it may signal at once.
     const signal = untilSignal();
     let demo;
     try {
-      demo = await startDemoServers({ pagePort: flags['page-port'] ?? 0, apiPort: flags['api-port'] ?? 0 });
+      demo = await startDemoServers({ pagePort: flags['page-port'] ?? 0, apiPort: flags['api-port'] ?? 0, authPort: flags['auth-port'] ?? 0 });
     } catch (err) {
       process.stderr.write(`corscope: cannot start the demo servers: ${(err as Error).message}\n`);
       await log.close();
       return EXIT_FAILURE;
     }
-    const started = await startProxy({ ...options, target: demo.apiUrl }, log, { extra: { page: demo.pageUrl }, command: 'demo', ...(ui ? { ui } : {}) });
+    // One corscope in front of both APIs, one port each: the redirect from one to the other is judged.
+    const started = await startProxy({ ...options, targets: [demo.apiUrl, demo.authUrl] }, log, { extra: { page: demo.pageUrl }, command: 'demo', ...(ui ? { ui } : {}) });
     if (!started) {
       await demo.close();
       return EXIT_FAILURE;
     }
     const inspector = started.inspector?.url;
-    demo.servePage(started.frontendUrl, options.patch ?? false, inspector);
+    demo.servePage({ main: started.fronted[0]!.frontend, auth: started.fronted[1]!.frontend }, options.patch ?? false, inspector);
     log.logger.info(
-      { event: 'demo', page: demo.pageUrl, api: demo.apiUrl, ...(inspector ? { inspector } : {}) },
+      { event: 'demo', page: demo.pageUrl, api: demo.apiUrl, auth: demo.authUrl, ...(inspector ? { inspector } : {}) },
       `demo ready: open ${demo.pageUrl} in Chrome with DevTools open, and press the buttons${inspector ? `; watch them in the inspector at ${inspector}` : ''}`,
     );
     return shutdown(started, await signal, [() => demo.close()]);

@@ -2,19 +2,20 @@
 import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { BEHAVIOUR_FLAGS, checkUrl, LISTEN_FLAGS, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
+import { resolveTargets } from '../../proxy/options.js';
+import { BEHAVIOUR_FLAGS, LISTEN_FLAGS, TARGET_FLAG, targetsOf, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
 
-type Flags = ParsedFlags & UiFlags & { readonly target?: string };
+type Flags = ParsedFlags & UiFlags & { readonly target?: unknown };
 
 export const proxyCommand: CliCommand<Flags> = {
   command: '$0',
   describe: 'Forward to the target API and log, in Chrome\'s words, every CORS exchange Chrome would block',
   builder: (yargs: Argv) =>
     yargs
-      .option('target', { type: 'string', describe: 'The API to forward to, e.g. http://localhost:3000' })
+      .option('target', TARGET_FLAG)
       .options(LISTEN_FLAGS)
       .options(BEHAVIOUR_FLAGS)
       .options(PATCH_FLAGS)
@@ -30,12 +31,14 @@ export const proxyCommand: CliCommand<Flags> = {
       .example('$0 --target http://localhost:3000 --log-format json | jq .chrome.message', 'NDJSON records, one per exchange')
       .example('$0 --target http://localhost:3000 --patch --allow-origin http://localhost:5173', 'keep working: fix the headers Chrome needs, log what the API got wrong')
       .example('$0 --target https://localhost:8443 --insecure --port 0', 'an HTTPS API with a self-signed certificate, any free port')
+      .example('$0 --target http://localhost:3000 --target http://localhost:8080=8090', 'two APIs: the first on 8081, the second on 8090; a redirect between them is judged too')
       .example('$0 demo', 'a built-in API with classic CORS mistakes, a page to call it, corscope in between') as unknown as Argv<Flags>,
   run: async (flags) => {
-    if (!flags.target) throw new UsageError('missing --target: the API to forward to, e.g. --target http://localhost:3000');
-    const target = checkUrl(flags.target, '--target');
-    const options = { ...proxyOptions(flags), target };
-    const ui = uiSettings(flags, options.port);
+    const common = proxyOptions(flags);
+    const targets = targetsOf(flags.target, common.port ?? 8081);
+    if (targets.length > 1 && common.publicUrl !== undefined) throw new UsageError('--public-url stands for one target: with several, give each its own publicUrl in the config file');
+    const options = targets.length === 1 && targets[0]!.port === undefined ? { ...common, target: targets[0]!.url } : { ...common, targets };
+    const ui = uiSettings(flags, resolveTargets(options).map((t) => t.port));
     const log = openLog(logSettings(flags));
     // Listen for signals before the start record goes out: whoever reads it may signal at once.
     const signal = untilSignal();

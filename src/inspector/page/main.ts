@@ -115,7 +115,9 @@ function onHello(hello) {
   historyLimit = hello.historyLimit || historyLimit;
   const info = hello.info || {};
   const parts = [h('strong', null, info.command || 'corscope')];
-  if (info.listening && info.target) parts.push(h('code', null, info.frontend || info.listening), ' \u2192 ', h('code', null, info.target));
+  if (Array.isArray(info.targets)) {
+    for (const t of info.targets) parts.push(h('span', { class: 'pair' }, h('code', null, String(t.frontend)), ' \u2192 ', h('code', null, String(t.target))));
+  } else if (info.listening && info.target) parts.push(h('code', null, info.frontend || info.listening), ' \u2192 ', h('code', null, info.target));
   else if (info.target) parts.push(h('code', null, info.target));
   if (info.file) parts.push(h('code', null, info.file));
   if (info.page) parts.push(' \u00b7 page ', h('code', null, info.page));

@@ -1,0 +1,197 @@
+/**
+ * Issue 17, live: one corscope in front of two APIs (each on its own port, so each keeps its own
+ * origin), a page on another origin calling both, and redirects from one to the other. Chrome's
+ * console is the judge: every CORS line it prints is the `chrome.message` of the record corscope
+ * wrote for that hop (with "(redirected from …)" and the page's origin although the hop carried
+ * `Origin: null`), a call Chrome lets through has no blocked record, and each record names its target.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCorscope, type CorscopeServer, type ExchangeRecord } from '../../src/index.js';
+import { isCorsLine } from './harness/cases.js';
+import { describeRecords } from './harness/corscope.js';
+import { chromiumOrReport, useBrowser } from './harness/suite.js';
+
+type Answer = { status: number; headers: [string, string][] };
+type Script = Record<string, (req: IncomingMessage) => Answer>;
+
+function listen(server: http.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** A scripted API: each path answers as written; a preflight to a path it knows gets its headers too. */
+function api(script: () => Script): http.Server {
+  return http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    const path = (req.url ?? '/').split('?')[0]!;
+    const route = script()[path];
+    const answer = route ? route(req) : { status: 404, headers: [] };
+    res.writeHead(answer.status, answer.headers.flat());
+    res.end(answer.status === 204 || (answer.status >= 300 && answer.status < 400) ? '' : '{"ok":true}');
+  });
+}
+
+const chromium = chromiumOrReport();
+
+if (chromium) {
+  const browser = useBrowser(chromium);
+  let page = '';
+  let pageServer: http.Server;
+  let apiA: http.Server;
+  let apiB: http.Server;
+  let elsewhere: http.Server;
+  let targetA = '';
+  let targetB = '';
+  let elsewhereUrl = '';
+  const records: ExchangeRecord[] = [];
+  let corscope: CorscopeServer;
+  let patched: CorscopeServer;
+  const patchedRecords: ExchangeRecord[] = [];
+
+  /** The page origin's lines: the APIs allow it, and with credentials. */
+  const allowPage = (): [string, string][] => [['Access-Control-Allow-Origin', page], ['Access-Control-Allow-Credentials', 'true'], ['Vary', 'Origin']];
+
+  beforeAll(async () => {
+    pageServer = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!doctype html><title>two APIs</title>');
+    });
+    page = `http://localhost:${await listen(pageServer)}`;
+    apiB = api(() => ({
+      '/me': () => ({ status: 200, headers: allowPage() }),
+      // The sign-in page allows the page's origin, not the `null` a cross-origin redirect leaves.
+      '/login': () => ({ status: 200, headers: allowPage() }),
+      '/login-null': () => ({ status: 200, headers: [['Access-Control-Allow-Origin', 'null'], ['Access-Control-Allow-Credentials', 'true']] }),
+    }));
+    targetB = `http://127.0.0.1:${await listen(apiB)}`;
+    elsewhere = api(() => ({ '/login': () => ({ status: 200, headers: [] }) }));
+    elsewhereUrl = `http://127.0.0.1:${await listen(elsewhere)}`;
+    apiA = api(() => ({
+      '/data': () => ({ status: 200, headers: allowPage() }),
+      // A redirect to B's own address: corscope points it at its listener for B.
+      '/to-b': () => ({ status: 302, headers: [...allowPage(), ['Location', `${targetB}/login?next=%2Fto-b`]] }),
+      '/to-b-null': () => ({ status: 302, headers: [...allowPage(), ['Location', `${targetB}/login-null`]] }),
+      '/to-elsewhere': () => ({ status: 302, headers: [...allowPage(), ['Location', `${elsewhereUrl}/login`]] }),
+    }));
+    targetA = `http://127.0.0.1:${await listen(apiA)}`;
+    corscope = createCorscope({ targets: [targetA, targetB], port: 0, closeTimeoutMs: 500 });
+    corscope.on('exchange', (r) => records.push(r));
+    await corscope.listen();
+    patched = createCorscope({ targets: [targetA, targetB], port: 0, patch: true, closeTimeoutMs: 500 });
+    patched.on('exchange', (r) => patchedRecords.push(r));
+    await patched.listen();
+  });
+  afterAll(async () => {
+    await Promise.all([corscope?.close(), patched?.close()]);
+    await Promise.all([pageServer, apiA, apiB, elsewhere].map((s) => s && close(s)));
+  });
+
+  /** Calls `url` from the page with credentials; Chrome's CORS lines and whether the call resolved. */
+  async function call(b: Browser, url: string): Promise<{ lines: string[]; ok: boolean; status?: number }> {
+    const context = await b.newContext();
+    try {
+      const tab = await context.newPage();
+      const errors: string[] = [];
+      tab.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await tab.goto(page);
+      const result = await tab.evaluate(async (u) => {
+        try {
+          const res = await fetch(u, { credentials: 'include' });
+          return { ok: true, status: res.status };
+        } catch {
+          return { ok: false };
+        }
+      }, url);
+      // Console messages arrive on their own channel: give them a moment.
+      await tab.waitForTimeout(200);
+      return { lines: errors.filter(isCorsLine), ...result };
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** The fronts of a corscope as the page calls them (`localhost`, each target's port). */
+  const fronts = (cs: CorscopeServer) => cs.listening.map(({ port }) => `http://localhost:${port}`);
+  const settle = () => new Promise((r) => setTimeout(r, 100));
+
+  describe(`Chromium ${chromium.version}: one corscope, two APIs, and the redirects between them`, () => {
+    it('the page calls both APIs through one corscope; each record names its target', async () => {
+      const [a, b] = fronts(corscope);
+      records.length = 0;
+      const first = await call(browser(), `${a}/data`);
+      const second = await call(browser(), `${b}/me`);
+      await settle();
+      expect([first.ok, second.ok, first.lines, second.lines]).toEqual([true, true, [], []]);
+      expect(records.map((r) => [r.url, r.verdict, r.target])).toEqual([
+        [`${a}/data`, 'allowed', `${targetA}/`],
+        [`${b}/me`, 'allowed', `${targetB}/`],
+      ]);
+    });
+
+    it("a redirect from A to B: Chrome's line (redirected from A, the page's origin, Origin null on the wire) is corscope's record for the hop", async () => {
+      const [a, b] = fronts(corscope);
+      records.length = 0;
+      const run = await call(browser(), `${a}/to-b`);
+      await settle();
+      const logged = `corscope logged:\n${describeRecords(records)}`;
+      expect(run.ok, logged).toBe(false);
+      expect(run.lines, logged).toHaveLength(1);
+      const hop = records.find((r) => r.url.startsWith(`${b}/login`));
+      expect(hop, logged).toBeDefined();
+      expect(hop!.chrome?.message, logged).toBe(run.lines[0]);
+      expect(run.lines[0]).toContain(`(redirected from '${a}/to-b')`);
+      expect(hop).toMatchObject({ verdict: 'blocked', origin: 'null', redirectedFrom: `${a}/to-b`, target: `${targetB}/` });
+      const redirect = records.find((r) => r.url === `${a}/to-b`);
+      expect(redirect).toMatchObject({ status: 302, verdict: 'allowed', target: `${targetA}/` });
+    });
+
+    it('the same redirect to a sign-in page that allows null: Chrome lets it through, and corscope blocks nothing', async () => {
+      const [a] = fronts(corscope);
+      records.length = 0;
+      const run = await call(browser(), `${a}/to-b-null`);
+      await settle();
+      expect(run, describeRecords(records)).toMatchObject({ ok: true, status: 200, lines: [] });
+      expect(records.map((r) => r.verdict)).toEqual(['allowed', 'allowed']);
+      expect(records[1]).toMatchObject({ origin: 'null', redirectedFrom: `${a}/to-b-null` });
+    });
+
+    it("a redirect to an origin corscope does not front is left as sent, and the redirect's diagnosis predicts Chrome's line there", async () => {
+      const [a] = fronts(corscope);
+      records.length = 0;
+      const run = await call(browser(), `${a}/to-elsewhere`);
+      await settle();
+      const logged = `corscope logged:\n${describeRecords(records)}`;
+      expect(run.ok, logged).toBe(false);
+      expect(run.lines, logged).toHaveLength(1);
+      expect(records, logged).toHaveLength(1);
+      expect(records[0]!.diagnosis?.prediction, logged).toContain(run.lines[0]);
+    });
+
+    it('with --patch the redirect from A to B succeeds, and the record says what was patched for Origin null', async () => {
+      const [a, b] = fronts(patched);
+      patchedRecords.length = 0;
+      const run = await call(browser(), `${a}/to-b`);
+      await settle();
+      const logged = describeRecords(patchedRecords);
+      expect(run, logged).toMatchObject({ ok: true, status: 200, lines: [] });
+      const hop = patchedRecords.find((r) => r.url.startsWith(`${b}/login`));
+      expect(hop?.verdict, logged).toBe('blocked');
+      expect(hop?.patched?.added, logged).toContain('Access-Control-Allow-Origin: null');
+    });
+  });
+}
