@@ -41,8 +41,12 @@ export interface ConfiguredBuilder {
   file(): string | undefined;
 }
 
-/** Wraps a command's builder: adds --config, then applies the file to the options the command defined. */
-export function withConfig(builder: (yargs: Argv) => Argv, request: ConfigRequest): ConfiguredBuilder {
+/**
+ * Wraps a command's builder: adds --config, then applies the file to the options the command
+ * defined. `implicit: false` (the demo): only a file named with --config is read, since the one in
+ * the working directory is the project's, written for fronting its own API.
+ */
+export function withConfig(builder: (yargs: Argv) => Argv, request: ConfigRequest, implicit = true): ConfiguredBuilder {
   let used: string | undefined;
   return {
     builder: (yargs) => {
@@ -50,6 +54,7 @@ export function withConfig(builder: (yargs: Argv) => Argv, request: ConfigReques
       if (request.skip) return built;
       const [path, ...more] = request.paths;
       if (more.length > 0) throw new UsageError('--config given more than once; name one file');
+      if (path === undefined && !implicit) return built;
       const loaded = loadConfig({ cwd: request.cwd, ...(path === undefined ? {} : { path }), options: optionTable(built) });
       if (!loaded) return built;
       used = loaded.file;

@@ -68,7 +68,7 @@ function addCommand(parser: Argv, cmd: CliCommand<never>, config: ConfigRequest,
   if (!READS_CONFIG.has(cmd)) {
     return parser.command(cmd.command as string, cmd.describe, cmd.builder, async (args) => exit(await cmd.run(args as never)));
   }
-  const configured = withConfig(cmd.builder, config);
+  const configured = withConfig(cmd.builder, config, cmd !== (demoCommand as CliCommand<never>));
   return parser.command(cmd.command as string, cmd.describe, configured.builder, async (args) => {
     const file = configured.file();
     if (file !== undefined) args.configFile = file;

@@ -30,8 +30,8 @@ export interface DemoRoute {
 const json: Lines = [['Content-Type', 'application/json']];
 
 /**
- * Every route of the demo. `authUrl` (the auth server's own address, as the main API knows it):
- * with it, the auth server's routes and the main API's redirect to it are there too.
+ * Every route of the demo, the auth server's included. `authUrl` (the auth server's own address,
+ * as the main API knows it): with it, the main API's redirect to it is there too.
  */
 export function demoRoutes(pageOrigin: string, authUrl?: string): DemoRoute[] {
   const good: Lines = [
@@ -110,7 +110,7 @@ export function demoRoutes(pageOrigin: string, authUrl?: string): DemoRoute[] {
       mistake: 'The old route redirects to one that forgot Access-Control-Allow-Origin.',
       main: () => ({ status: 302, headers: [...good, ['Location', '/missing-acao']] }),
     },
-    ...(authUrl ? authRoutes(pageOrigin, authUrl, good) : []),
+    ...authRoutes(authUrl, good),
   ];
 }
 
@@ -120,7 +120,18 @@ export function demoRoutes(pageOrigin: string, authUrl?: string): DemoRoute[] {
  * with `Origin: null` (a hop to another origin taints it), and the sign-in page allows the page's
  * origin, not `null`: Chrome blocks, with "(redirected from …)".
  */
-function authRoutes(pageOrigin: string, authUrl: string, good: Lines): DemoRoute[] {
+function authRoutes(authUrl: string | undefined, good: Lines): DemoRoute[] {
+  const redirect: DemoRoute[] = authUrl
+    ? [
+        {
+          path: '/account',
+          title: 'Session expired: redirect to the auth server',
+          call: { method: 'GET', credentials: true },
+          mistake: "The API answers a fetch with a redirect to the auth server's sign-in page, which allows this page's origin but not the null origin a cross-origin redirect leaves.",
+          main: () => ({ status: 302, headers: [...good, ['Location', `${authUrl.replace(/\/$/, '')}/login?next=%2Faccount`]] }),
+        },
+      ]
+    : [];
   return [
     {
       path: '/userinfo',
@@ -130,13 +141,7 @@ function authRoutes(pageOrigin: string, authUrl: string, good: Lines): DemoRoute
       mistake: 'Nothing: the auth server on its own origin allows this page, with credentials.',
       main: () => ({ status: 200, headers: [...json, ...good] }),
     },
-    {
-      path: '/account',
-      title: 'Session expired: redirect to the auth server',
-      call: { method: 'GET', credentials: true },
-      mistake: "The API answers a fetch with a redirect to the auth server's sign-in page, which allows this page's origin but not the null origin a cross-origin redirect leaves.",
-      main: () => ({ status: 302, headers: [...good, ['Location', `${authUrl.replace(/\/$/, '')}/login?next=%2Faccount`]] }),
-    },
+    ...redirect,
     {
       path: '/login',
       api: 'auth',

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCorscope, type CorscopeServer, type ExchangeRecord } from '../../src/index.js';
+import { startDemoServers } from '../../src/demo/run.js';
 import { isCorsLine } from './harness/cases.js';
 import { describeRecords } from './harness/corscope.js';
 import { chromiumOrReport, useBrowser } from './harness/suite.js';
@@ -192,6 +193,43 @@ if (chromium) {
       const hop = patchedRecords.find((r) => r.url.startsWith(`${b}/login`));
       expect(hop?.verdict, logged).toBe('blocked');
       expect(hop?.patched?.added, logged).toContain('Access-Control-Allow-Origin: null');
+    });
+
+    it("the demo: its API redirects an expired session to its auth server; the page's button prints Chrome's line, which is corscope's record", async () => {
+      const demo = await startDemoServers();
+      const cs = createCorscope({ targets: [demo.apiUrl, demo.authUrl], port: 0, closeTimeoutMs: 500 });
+      const seen: ExchangeRecord[] = [];
+      cs.on('exchange', (r) => seen.push(r));
+      await cs.listen();
+      const [main, auth] = fronts(cs) as [string, string];
+      demo.servePage({ main, auth }, false);
+      const context = await browser().newContext();
+      try {
+        const tab = await context.newPage();
+        const errors: string[] = [];
+        tab.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        await tab.goto(demo.pageUrl);
+        await tab.click('button[data-path="/userinfo"]');
+        const answered = (path: string) => tab.waitForFunction(`document.getElementById('result-${path}').textContent !== '\u2013'`);
+        await answered('userinfo');
+        await tab.click('button[data-path="/account"]');
+        await answered('account');
+        await tab.waitForTimeout(200);
+        const lines = errors.filter(isCorsLine);
+        const logged = describeRecords(seen);
+        expect(await tab.textContent('#result-userinfo'), logged).toMatch(/^fetch: 200/);
+        expect(lines, logged).toHaveLength(1);
+        const hop = seen.find((r) => r.url.startsWith(`${auth}/login`));
+        expect(hop?.chrome?.message, logged).toBe(lines[0]);
+        expect(lines[0]).toContain(`(redirected from '${main}/account')`);
+        expect(hop?.diagnosis?.fix, logged).toBeTruthy();
+      } finally {
+        await context.close();
+        await cs.close();
+        await demo.close();
+      }
     });
   });
 }

@@ -191,6 +191,44 @@ describe('running', () => {
     expect(stderr).toBe(`corscope: port ${port} on 127.0.0.1 is already in use; choose another with --port (0 picks a free one)\n`);
   });
 
+  it('several --target: one process, one port each (the next after --port, or URL=PORT), every pair in the start record', async () => {
+    const a = await startUpstream((req, res) => writeRaw(res, 200, [['Access-Control-Allow-Origin', 'http://localhost:5173']], 'a'));
+    const b = await startUpstream((req, res) => writeRaw(res, 200, [['Access-Control-Allow-Origin', 'http://localhost:5173']], 'b'));
+    closers.push(() => a.close(), () => b.close());
+    const run = start(['--target', a.origin, '--target', `${b.origin}=0`, '--port', '0', '--log-format', 'json', '--no-ui']);
+    const startRecord = (await run.next()) as { targets: { target: string; listening: string; frontend: string }[]; msg: string };
+    expect(startRecord.targets.map((t) => t.target)).toEqual([`${a.origin}/`, `${b.origin}/`]);
+    expect(startRecord.msg).toMatch(/^corscope fronting 2 APIs: http:\/\/localhost:\d+ -> http:\/\/127\.0\.0\.1:\d+\/, http:\/\/localhost:\d+ -> /);
+    const ports = startRecord.targets.map((t) => Number(new URL(t.frontend).port));
+    const bodies = await Promise.all(ports.map((port) => send(port, { path: '/x', headers: corsHeaders('http://localhost:5173') }).then((r) => r.body.toString())));
+    expect(bodies).toEqual(['a', 'b']);
+    const records = [await run.next(), await run.next()];
+    expect(records.map((r) => r.target).sort()).toEqual([`${a.origin}/`, `${b.origin}/`].sort());
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it.each([
+    ['the same target twice', ['--target', 'http://localhost:3000', '--target', 'http://localhost:3000/'], 'corscope: the target http://localhost:3000/ is given twice (see corscope --help)\n'],
+    ['two targets on one port', ['--target', 'http://localhost:3000=9100', '--target', 'http://localhost:4000=9100'], 'corscope: the targets http://localhost:3000/ and http://localhost:4000/ both ask for port 9100 (see corscope --help)\n'],
+    ['a port out of range', ['--target', 'http://localhost:3000=70000'], "corscope: --target http://localhost:3000=70000: the port after '=' must be from 0 to 65535 (see corscope --help)\n"],
+    ['a target that is not a URL among several', ['--target', 'http://localhost:3000', '--target', 'api:4000'], "corscope: the target 'api:4000' must start with http:// or https:// (see corscope --help)\n"],
+    ['--public-url with several targets', ['--target', 'http://a', '--target', 'http://b', '--public-url', 'https://x.test'], 'corscope: --public-url stands for one target: with several, give each its own publicUrl in the config file (see corscope --help)\n'],
+  ])('several targets, bad setup: %s (exit 2)', (_name, args, expected) => {
+    const { code, stdout, stderr } = runSync(args);
+    expect([code, stdout, stderr]).toEqual([2, '', expected]);
+  });
+
+  it("several targets: a busy port names the target it was for, and exits 1", async () => {
+    const busy = http.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => busy.close(() => resolve())));
+    const port = (busy.address() as AddressInfo).port;
+    const { code, stderr } = runSync(['--target', 'http://localhost:3000', '--target', `http://localhost:4000=${port}`, '--port', '0', '--no-ui']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`corscope: port ${port} on 127.0.0.1 (for http://localhost:4000/) is already in use; give that target another port (http://localhost:4000/=PORT) or move --port (0 picks a free one)\n`);
+  });
+
   it('demo: prints the page URL; the page calls corscope, which fronts the demo API', async () => {
     const run = start(['demo', '--log-format', 'json']);
     const startRecord = await run.next();

@@ -247,14 +247,21 @@ describe('the CLI in-process: what the command is handed', () => {
     expect(handed[0]).toMatchObject({ port: 2, configFile: join(cwd, 'staging.json') });
   });
 
-  it('demo reads the config too, with its own keys', async () => {
-    const cwd = folder({ 'package.json': json({ name: 'app', corscope: { patch: true, pagePort: 5173 } }) });
+  it('demo reads a config named with --config, with its own keys', async () => {
+    const cwd = folder({ 'demo.json': json({ patch: true, pagePort: 5173 }) });
+    expect(await cli(['demo', '--config', 'demo.json'], cwd)).toBe(0);
+    expect(handed[0]).toMatchObject({ command: 'demo', patch: true, 'page-port': 5173, configFile: join(cwd, 'demo.json') });
+  });
+
+  it("demo leaves the project's own config alone (it is written for fronting the project's API)", async () => {
+    const cwd = folder({ [CONFIG]: json({ target: 'http://localhost:3000' }), 'package.json': json({ name: 'app', corscope: { patch: true } }) });
     expect(await cli(['demo'], cwd)).toBe(0);
-    expect(handed[0]).toMatchObject({ command: 'demo', patch: true, 'page-port': 5173, configFile: join(cwd, 'package.json') });
+    expect(handed[0]).not.toHaveProperty('configFile');
+    expect(handed[0]).not.toHaveProperty('patch', true);
   });
 
   it("demo: a key only the default command has is unknown to it", async () => {
-    expect(await cli(['demo'], folder({ [CONFIG]: json({ target: 'http://localhost:3000' }) }))).toBe(2);
+    expect(await cli(['demo', '--config', CONFIG], folder({ [CONFIG]: json({ target: 'http://localhost:3000' }) }))).toBe(2);
     expect(stderr).toBe("corscope: corscope.config.json: unknown key 'target' (see corscope --help)\n");
   });
 

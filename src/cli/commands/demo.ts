@@ -5,9 +5,10 @@ import type { CliCommand } from '../command.js';
 import { EXIT_FAILURE } from '../errors.js';
 import { BEHAVIOUR_FLAGS, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
+import type { ConfigFlags } from '../config.js';
 import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
 
-type Flags = ParsedFlags & UiFlags & { readonly 'page-port'?: number; readonly 'api-port'?: number; readonly 'auth-port'?: number };
+type Flags = ParsedFlags & UiFlags & ConfigFlags & { readonly 'page-port'?: number; readonly 'api-port'?: number; readonly 'auth-port'?: number };
 
 export const demoCommand: CliCommand<Flags> = {
   command: 'demo',
@@ -40,7 +41,7 @@ export const demoCommand: CliCommand<Flags> = {
       return EXIT_FAILURE;
     }
     // One corscope in front of both APIs, one port each: the redirect from one to the other is judged.
-    const started = await startProxy({ ...options, targets: [demo.apiUrl, demo.authUrl] }, log, { extra: { page: demo.pageUrl }, command: 'demo', ...(ui ? { ui } : {}) });
+    const started = await startProxy({ ...options, targets: [demo.apiUrl, demo.authUrl] }, log, { extra: { page: demo.pageUrl }, command: 'demo', ...(ui ? { ui } : {}), ...(flags.configFile ? { configFile: flags.configFile } : {}) });
     if (!started) {
       await demo.close();
       return EXIT_FAILURE;

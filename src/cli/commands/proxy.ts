@@ -6,9 +6,10 @@ import { resolveTargets } from '../../proxy/options.js';
 import { BEHAVIOUR_FLAGS, LISTEN_FLAGS, TARGET_FLAG, targetsOf, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
 import { EXIT_FAILURE } from '../errors.js';
+import type { ConfigFlags } from '../config.js';
 import { UI_FLAGS, uiSettings, type UiFlags } from '../ui.js';
 
-type Flags = ParsedFlags & UiFlags & { readonly target?: unknown };
+type Flags = ParsedFlags & UiFlags & ConfigFlags & { readonly target?: unknown };
 
 export const proxyCommand: CliCommand<Flags> = {
   command: '$0',
@@ -42,7 +43,7 @@ export const proxyCommand: CliCommand<Flags> = {
     const log = openLog(logSettings(flags));
     // Listen for signals before the start record goes out: whoever reads it may signal at once.
     const signal = untilSignal();
-    const started = await startProxy(options, log, ui ? { ui } : {});
+    const started = await startProxy(options, log, { ...(ui ? { ui } : {}), ...(flags.configFile ? { configFile: flags.configFile } : {}) });
     if (!started) return EXIT_FAILURE;
     return shutdown(started, await signal);
   },
