@@ -76,6 +76,17 @@ export function determineCause(input: DiagnosisInput): Cause {
 
   if (location !== undefined) return redirectCause(input, location, cors, evidence);
 
+  // A call another origin's API redirected to its sign-in page: whatever this page answers, a fetch
+  // cannot sign a user in, and after that hop the browser sends `Origin: null`.
+  const redirectedBy = input.redirectedBy;
+  if (redirectedBy && urlOrigin(redirectedBy.request.url) !== urlOrigin(exchange.request.url) && LOGIN_PATH.test(pathOf(exchange.request.url) + '/')) {
+    evidence.push(`${redirectedBy.request.url} redirected the call (${redirectedBy.response.status}) to this sign-in page on another origin`);
+    const acao = normalizedHeader(headers, 'access-control-allow-origin');
+    if (cors.length === 0) evidence.push(`${status} with no CORS headers here`);
+    else if (originHeaderOf(exchange) === 'null') evidence.push(`after that hop the browser sends Origin: null, and Access-Control-Allow-Origin here is '${acao ?? ''}'`);
+    return { code: 'redirect-to-login', evidence };
+  }
+
   if (cors.length === 0) {
     const bare = `${status} with no CORS headers`;
     if (status === 401 || status === 403 || status === 407) {
@@ -96,11 +107,6 @@ export function determineCause(input: DiagnosisInput): Cause {
       evidence.push(`preflight${input.preflight.id ? ` #${input.preflight.id}` : ''} passed`);
       evidence.push(`${what} (status ${status}) carries no CORS headers`);
       return { code: 'route-excluded', evidence };
-    }
-    const redirectedBy = input.redirectedBy;
-    if (redirectedBy && urlOrigin(redirectedBy.request.url) !== urlOrigin(exchange.request.url) && LOGIN_PATH.test(pathOf(exchange.request.url) + '/')) {
-      evidence.push(`${redirectedBy.request.url} redirected the call (${redirectedBy.response.status}) to this sign-in page on another origin`, `${bare} here`);
-      return { code: 'redirect-to-login', evidence };
     }
     if (redirectedBy && corsHeaderNames(redirectedBy.response.headers).length > 0) {
       evidence.push(`the redirect from ${input.redirectedBy.request.url} carried CORS headers`);
@@ -168,8 +174,9 @@ function corsLayerCause(input: DiagnosisInput, primary: Finding, history: Server
         evidence.push(`Access-Control-Allow-Origin '${acao}' is the page's origin with a trailing slash`);
         return { code: 'origin-malformed', evidence };
       }
-      evidence.push(`Access-Control-Allow-Origin names ${acao ?? ''}, the page is ${origin}${nearMiss(acao ?? '', origin)}`);
-      if (input.exchange.request.headers.some(([n, v]) => n.toLowerCase() === 'origin' && v === 'null')) evidence.push('the Origin is null after a cross-origin redirect');
+      if (originHeaderOf(exchange) === 'null' && input.redirectedBy) {
+        evidence.push(`Access-Control-Allow-Origin names ${acao ?? ''}, but after the cross-origin redirect from ${input.redirectedBy.request.url} the browser sends Origin: null`);
+      } else evidence.push(`Access-Control-Allow-Origin names ${acao ?? ''}, the page is ${origin}${nearMiss(acao ?? '', origin)}`);
       return { code: 'origin-fixed-other', evidence };
     }
     case 'InvalidAllowCredentials': {
@@ -358,4 +365,9 @@ function nearMiss(value: string, origin: string): string {
 function quoteList(values: readonly string[]): string {
   const shown = values.slice(0, 3).join(', ');
   return values.length > 3 ? `${shown} and ${values.length - 3} more` : shown;
+}
+
+/** The Origin header the request carried (`null` after a tainting redirect). */
+function originHeaderOf(exchange: Observation): string | undefined {
+  return exchange.request.headers.find(([name]) => name.toLowerCase() === 'origin')?.[1];
 }

@@ -89,6 +89,23 @@ describe('several targets, one corscope', () => {
     expect(hop.chrome?.message).toBe(
       `Access to fetch at 'http://localhost:${pb}/login?next=%2Fme' (redirected from 'http://localhost:${pa}/me') from origin '${PAGE}' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value '${PAGE}' that is not equal to the supplied origin. Have the server send the header with a valid value.`,
     );
+    // Why: the API sent a fetch to another origin's sign-in page; the fix is in the API (a 401).
+    expect(hop.diagnosis).toMatchObject({ code: 'redirect-to-login' });
+    expect(hop.diagnosis?.evidence).toEqual(expect.arrayContaining([
+      `http://localhost:${pa}/me redirected the call (302) to this sign-in page on another origin`,
+      `after that hop the browser sends Origin: null, and Access-Control-Allow-Origin here is '${PAGE}'`,
+    ]));
+    expect(hop.diagnosis?.fix).toMatch(/401/);
+  });
+
+  it('a cross-origin hop to an API route (not a sign-in page) that allows only the page: the evidence says the Origin became null', async () => {
+    const b = await target('b', { '/items': () => ({ status: 200, headers: [['Access-Control-Allow-Origin', PAGE]] }) });
+    const a = await target('a', { '/items': () => ({ status: 307, headers: [['Access-Control-Allow-Origin', PAGE], ['Location', `${b.origin}/items`]] }) });
+    const { records, ports } = await corscope([a.origin, b.origin]);
+    await send(ports[0]!, { path: '/items', headers: cors() });
+    await send(ports[1]!, { path: '/items', headers: [['Origin', 'null'], ['Sec-Fetch-Mode', 'cors']] });
+    expect(records[1]).toMatchObject({ verdict: 'blocked', diagnosis: { code: 'origin-fixed-other' } });
+    expect(records[1]!.diagnosis?.evidence).toContain(`Access-Control-Allow-Origin names ${PAGE}, but after the cross-origin redirect from http://localhost:${ports[0]}/items the browser sends Origin: null`);
   });
 
   it('a redirect within one target stays untainted; a Location elsewhere is left as sent', async () => {
