@@ -1,6 +1,6 @@
 /** corscope's programmatic API: `createCorscope(options)` and the types of what it emits. */
-export { createCorscope, CorscopeServer, type CorscopeEvents } from './proxy/server.js';
-export { OptionsError, type CorscopeOptions } from './proxy/options.js';
+export { createCorscope, CorscopeServer, ListenError, type CorscopeEvents, type Listening } from './proxy/server.js';
+export { OptionsError, type CorscopeOptions, type TargetSpec } from './proxy/options.js';
 export type { ExchangeRecord, ChromeLine, PatchRecord, UpstreamFailure } from './log/record.js';
 export { createInspector, Inspector, HISTORY_LIMIT, type InspectorOptions, type InspectorInfo } from './inspector/index.js';
 export { wireOf, type WireLines } from './log/wire.js';
