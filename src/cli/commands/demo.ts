@@ -28,7 +28,9 @@ export const demoCommand: CliCommand<Flags> = {
       .example('$0 demo --patch', 'the same calls succeed; the log still explains each mistake') as unknown as Argv<Flags>,
   run: async (flags) => {
     const options = proxyOptions({ ...flags, host: '127.0.0.1' });
-    const ui = uiSettings(flags, [options.port ?? 0]);
+    // corscope's two ports (the API's, then the auth server's): the inspector's default comes after them.
+    const port = options.port ?? 0;
+    const ui = uiSettings(flags, port === 0 ? [0] : [port, port + 1]);
     const log = openLog(logSettings(flags));
     // Listen for signals before the start record goes out: whoever reads it may signal at once.
     const signal = untilSignal();
