@@ -19,6 +19,7 @@ export const BEHAVIOUR_FLAGS = {
   'public-url': { type: 'string', describe: 'URL the browser uses to reach corscope, when something sits in front of it' },
   'keep-host': { type: 'boolean', describe: "Send the browser's Host header to the target (default: the target's own)" },
   insecure: { type: 'boolean', describe: "Accept the target's self-signed TLS certificate" },
+  'cookie-rewrite': { type: 'boolean', default: true, describe: "Rewrite a Set-Cookie the browser would refuse only because corscope is in between (a Domain naming the target's host, a Path under its base path); --no-cookie-rewrite leaves them as sent" },
   timeout: { type: 'number', describe: "Milliseconds to wait for the target's response head before answering 504", default: 60_000 },
   initiator: { choices: ['fetch', 'xhr'], describe: 'Write Chrome lines for fetch() or XMLHttpRequest (default: fetch unless X-Requested-With says XHR)' },
   'chrome-wording': { choices: ['current', 'legacy'], describe: "Chrome's wording: current (Chrome 156) or legacy (up to ~132)", default: 'current' },
@@ -52,6 +53,7 @@ export interface ParsedFlags {
   readonly 'public-url'?: string;
   readonly 'keep-host'?: boolean;
   readonly insecure?: boolean;
+  readonly 'cookie-rewrite'?: boolean;
   readonly timeout?: number;
   readonly initiator?: string;
   readonly 'chrome-wording'?: string;
@@ -92,6 +94,7 @@ export function proxyOptions(flags: ParsedFlags): Omit<CorscopeOptions, 'target'
     ...(flags['public-url'] ? { publicUrl: checkUrl(flags['public-url'], '--public-url') } : {}),
     keepHost: flags['keep-host'] ?? false,
     insecure: flags.insecure ?? false,
+    cookieRewrite: flags['cookie-rewrite'] ?? true,
     timeoutMs: timeout,
     ...(flags.initiator === 'fetch' || flags.initiator === 'xhr' ? { initiator: flags.initiator } : {}),
     wording: wordingOf(flags['chrome-wording']),

@@ -2,6 +2,7 @@
  * The terminal view: pino writes NDJSON lines into this stream and it prints a compact block per
  * exchange. Colour only on a TTY and never when NO_COLOR is set (https://no-color.org).
  */
+import type { CookieFact } from '../proxy/cookies.js';
 import type { Finding } from '../cors/types.js';
 import type { OtherBrowser } from '../cors/browsers/index.js';
 import { disagrees } from './browsers.js';
@@ -156,6 +157,7 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen:
     if (d.prediction) row('next', p.yellow(plain(d.prediction)));
   }
   if (r.body) row('body', describeBody(r.body, r.status));
+  for (const c of r.cookies ?? []) row('cookie', describeCookie(c, p));
   if (r.cause) row('cause', r.cause);
   if (r.fix) row('fix', p.green(r.fix));
   for (const f of r.findings.slice(r.chrome ? 1 : 0)) row(f.severity === 'error' ? 'then' : 'note', describe(f, p));
@@ -166,6 +168,18 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen:
     for (const line of r.patched.added) row('patched', p.green(`+ ${line}`));
   }
   return lines.join('\n');
+}
+
+/** One cookie's line: what corscope rewrote so the browser keeps it, and why Chrome refuses it anyway. */
+function describeCookie(c: CookieFact, p: Palette): string {
+  const changes = [
+    ...(c.domain ? [`Domain=${c.domain.from} ${c.domain.to === null ? 'dropped (host-only on the browser\'s host)' : `→ ${c.domain.to}`}`] : []),
+    ...(c.path ? [`Path=${c.path.from} → ${c.path.to}`] : []),
+  ];
+  const parts = [...(changes.length ? [`rewritten: ${changes.join(', ')}`] : [])];
+  if (c.rejected) parts.push(p.red(`Chrome refuses it (${c.rejected.code}): ${c.rejected.message}`));
+  if (c.warning) parts.push(p.yellow(c.warning.message));
+  return `${c.name}: ${parts.join('; ')}`;
 }
 
 const OTHER_BROWSERS: readonly OtherBrowser[] = ['firefox', 'safari'];

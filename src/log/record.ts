@@ -2,6 +2,7 @@
  * The shape of what corscope logs and emits: one record per exchange, fields stable (documented in
  * the README). The same object goes to the `exchange` event and to pino.
  */
+import type { CookieFact } from '../proxy/cookies.js';
 import type {
   CredentialsKnowledge,
   Finding,
@@ -105,6 +106,12 @@ export interface ExchangeRecord {
   refused?: RefusedRequest;
   /** The target the exchange went to, when corscope fronts several (its URL as given). */
   target?: string;
+  /**
+   * The response's cookies there is something to say about: what corscope rewrote so the browser
+   * keeps them (a Domain naming the target's host, a Path under its base path), and why Chrome
+   * refuses one anyway (names only: values are secrets).
+   */
+  cookies?: readonly CookieFact[];
   /** Raw header lines (secrets redacted), only at debug level. */
   headers?: { request: HeaderLine[]; response: HeaderLine[] };
   msg: string;
@@ -126,6 +133,7 @@ export function judgedFields(record: ExchangeRecord): JudgedFields {
 const OWN: ReadonlySet<string> = new Set(OWN_FIELDS);
 
 export interface RecordInput {
+  readonly cookies?: readonly CookieFact[];
   readonly id: string;
   readonly verdict: Verdict;
   readonly method: string;
@@ -169,6 +177,7 @@ export function buildRecord(input: RecordInput): ExchangeRecord {
     ...(verdict.notCors ? { notCors: verdict.notCors } : {}),
     ...(input.redirectedFrom ? { redirectedFrom: input.redirectedFrom } : {}),
     ...(input.credentialsSign && verdict.verdict === 'conditional' ? { credentialsSign: input.credentialsSign } : {}),
+    ...(input.cookies ? { cookies: input.cookies } : {}),
     browsers: undefined,
     headline: undefined,
     // Filled in later by the proxy; declared here so they keep their place in every record.
@@ -243,7 +252,9 @@ export function summarize(record: ExchangeRecord): string {
   if (record.verdict === 'not-cors') return `${target} ${record.status} (not CORS: ${record.notCors ?? 'n/a'})`;
   const warnings = record.findings.filter((f) => f.severity === 'warning').length;
   const patched = record.patched ? ' after patch' : '';
-  return `${record.stage} ${target} ${record.status} allowed${patched}${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}`;
+  const refused = record.cookies?.find((c) => c.rejected);
+  const cookie = refused ? `; Chrome refuses its cookie ${refused.name}: ${refused.rejected!.message}` : '';
+  return `${record.stage} ${target} ${record.status} allowed${patched}${warnings ? ` (${warnings} warning${warnings > 1 ? 's' : ''})` : ''}${cookie}`;
 }
 
 export function conditionWords(findings: readonly Finding[]): string {
@@ -257,6 +268,8 @@ export function conditionWords(findings: readonly Finding[]): string {
 export function levelFor(record: ExchangeRecord): 'error' | 'warn' | 'info' | 'debug' {
   if (record.upstream) return 'error';
   if (record.verdict === 'blocked') return 'warn';
+  // "CORS passes but I am logged out": a cookie Chrome refuses is worth a warning whatever the verdict.
+  if (record.cookies?.some((c) => c.rejected)) return 'warn';
   // What fails only under a credentials mode the page shows no sign of using is a note.
   if (record.verdict === 'conditional') return record.credentialsSign ? 'warn' : 'info';
   if (record.verdict === 'not-cors') return 'debug';

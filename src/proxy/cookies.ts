@@ -52,13 +52,7 @@ export interface CookieOutcome {
  * cookie a cross-site fetch cannot set is named too.
  */
 export function cookiesOf(lines: readonly HeaderLine[], scope: CookieScope, rewrite: boolean, initiator?: string): CookieOutcome | undefined {
-  let first = -1;
-  for (let i = 0; i < lines.length; i++) {
-    if (isSetCookie(lines[i]![0])) {
-      first = i;
-      break;
-    }
-  }
+  const first = firstSetCookie(lines);
   if (first < 0) return undefined;
 
   const url = parseUrl(scope.browserUrl);
@@ -100,6 +94,16 @@ export function cookiesOf(lines: readonly HeaderLine[], scope: CookieScope, rewr
 const NOT_JUDGED: { rejected?: CookieRejection; warning?: CookieWarning } = {};
 
 /** `Set-Cookie` in any case, without allocating (the name is compared in place). */
+/** Whether the answer sets a cookie at all: what a caller checks before building a scope. */
+export function setsCookie(lines: readonly HeaderLine[]): boolean {
+  return firstSetCookie(lines) >= 0;
+}
+
+function firstSetCookie(lines: readonly HeaderLine[]): number {
+  for (let i = 0; i < lines.length; i++) if (isSetCookie(lines[i]![0])) return i;
+  return -1;
+}
+
 function isSetCookie(name: string): boolean {
   if (name.length !== 10) return false;
   const want = 'set-cookie';

@@ -24,6 +24,7 @@ import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathO
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Published, type Session } from './session.js';
 import type { Fronts, FrontedTarget } from './fronts.js';
 import { redirectTaints } from '../cors/index.js';
+import { cookiesOf, cookieTargetOf, initiatorOf, setsCookie, type CookieScope } from './cookies.js';
 import { tapBody } from './body-tap.js';
 import { BODY_EXCERPT_BYTES, bodyExcerpt } from '../log/body.js';
 import type { BodyExcerpt } from '../diagnose/types.js';
@@ -79,11 +80,14 @@ export class TargetListener {
   private readonly malformedContext: MalformedContext;
   /** `host:port` as listening, for requests that come without a Host header (HTTP/1.0). */
   private listeningHost = '';
+  /** The target's host and base path, as its cookies name them. */
+  private readonly cookieTarget: { readonly targetHost: string; readonly targetBasePath: string };
 
   constructor(context: ListenerContext) {
     this.context = context;
     this.options = context.options;
     this.memory = context.memory;
+    this.cookieTarget = cookieTargetOf(this.options.target);
     const { target, insecure, keepHost, maxSockets } = this.options;
     const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: Math.min(maxSockets, 32), scheduling: 'lifo' as const };
     this.agent = upstreamAgent(target.protocol === 'https:' ? new https.Agent({ ...agentOptions, rejectUnauthorized: !insecure }) : new http.Agent(agentOptions));
@@ -261,11 +265,19 @@ export class TargetListener {
         lines = located.headers;
         if (located.next && session.cors && session.origin) this.rememberRedirect(session, located.next, { status, headers: lines });
       }
-      return { lines, outcome: conclude(session, { status, headers: lines }, this.options, this.memory) };
+      // Most answers set no cookie: they pay one scan of the header names, nothing allocated.
+      const cookies = setsCookie(lines) ? cookiesOf(lines, this.cookieScope(session), this.options.cookieRewrite, initiatorOf(session.request.headers)) : undefined;
+      if (cookies) lines = cookies.headers;
+      return { lines, outcome: conclude(session, { status, headers: lines }, this.options, this.memory, undefined, cookies?.cookies) };
     } catch (err) {
       this.engineFault(err, req);
       return { lines };
     }
+  }
+
+  /** What a Set-Cookie of this target is judged against: the target's host and base path, the browser's URL. */
+  private cookieScope(session: Session): CookieScope {
+    return { ...this.cookieTarget, browserUrl: session.request.url };
   }
 
   /**

@@ -15,6 +15,7 @@ import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
 import type { EchoMemory, PreflightPairing, RedirectMemory, SeenPreflight } from './pairing.js';
 import { deepFreeze, judgmentKey, type Judgment, type JudgmentCache } from './judgments.js';
+import type { CookieFact } from './cookies.js';
 
 export interface Memory {
   readonly pairing: PreflightPairing;
@@ -123,16 +124,18 @@ export function conclude(
   options: ResolvedOptions,
   memory: Memory,
   upstream?: UpstreamFailure,
+  cookies?: readonly CookieFact[],
 ): Outcome {
   const sign = session.cors && session.origin ? signOf(session.origin, response, memory) : undefined;
-  // A failure of the target is rare and its record carries the error: judged every time.
-  const key = upstream ? undefined : judgmentKey(session.stage, session.request, response, session.context) + (sign ?? '');
+  // A failure of the target is rare and its record carries the error: judged every time. What was
+  // said of the cookies is part of the key: two Set-Cookie lines may read the same once rewritten.
+  const key = upstream ? undefined : judgmentKey(session.stage, session.request, response, session.context) + (sign ?? '') + (cookies ? JSON.stringify(cookies) : '');
   const known = key === undefined ? undefined : memory.judgments.get(key);
   if (known) return repeat(session, known, response, options, memory);
   const verdict = judge({ stage: session.stage, request: session.request, response, context: session.context });
   let status = response.status;
   let headers: readonly HeaderLine[] = response.headers;
-  const record = makeRecord(session, verdict, status, options, upstream, sign);
+  const record = makeRecord(session, verdict, status, options, upstream, sign, cookies);
   withBrowsers(record, { stage: session.stage, request: session.request, response, context: session.context }, verdict, options.browsers, options.headline);
   if (session.cors && mayPatch(options, verdict.origin)) {
     const patched = applyPatch(status, headers, withExpose(verdict.patch, options.expose, session.stage));
@@ -246,7 +249,15 @@ export function answerPreflight(session: Session, options: ResolvedOptions, memo
   return { status: 204, headers: patched.headers, record };
 }
 
-function makeRecord(session: Session, verdict: Verdict, status: number, options: ResolvedOptions, upstream?: UpstreamFailure, credentialsSign?: CredentialsSign): ExchangeRecord {
+function makeRecord(
+  session: Session,
+  verdict: Verdict,
+  status: number,
+  options: ResolvedOptions,
+  upstream?: UpstreamFailure,
+  credentialsSign?: CredentialsSign,
+  cookies?: readonly CookieFact[],
+): ExchangeRecord {
   const record = buildRecord({
     id: session.id,
     verdict,
@@ -257,6 +268,7 @@ function makeRecord(session: Session, verdict: Verdict, status: number, options:
     ...(session.context.redirect ? { redirectedFrom: session.context.redirect.initialUrl } : {}),
     ...(upstream ? { upstream } : {}),
     ...(credentialsSign ? { credentialsSign } : {}),
+    ...(cookies ? { cookies } : {}),
     logSecrets: options.logSecrets,
   });
   if (session.preflight) record.preflight = session.preflight;

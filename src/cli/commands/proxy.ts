@@ -23,7 +23,7 @@ export const proxyCommand: CliCommand<Flags> = {
       .options(LOG_FLAGS)
       .options(BROWSER_FLAGS)
       .options(UI_FLAGS)
-      .group(['target', 'port', 'host', 'public-url', 'keep-host', 'insecure', 'timeout'], 'Proxy:')
+      .group(['target', 'port', 'host', 'public-url', 'keep-host', 'insecure', 'cookie-rewrite', 'timeout'], 'Proxy:')
       .group(['initiator', 'chrome-wording', 'stack', 'browsers', 'headline'], 'Judging:')
       .group(['patch', 'allow-origin', 'answer-preflight', 'expose'], 'Patch mode:')
       .group(['log-format', 'log-level', 'log-file', 'log-secrets'], 'Logs:')
