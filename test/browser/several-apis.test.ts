@@ -76,6 +76,9 @@ if (chromium) {
       // The sign-in page allows the page's origin, not the `null` a cross-origin redirect leaves.
       '/login': () => ({ status: 200, headers: allowPage() }),
       '/login-null': () => ({ status: 200, headers: [['Access-Control-Allow-Origin', 'null'], ['Access-Control-Allow-Credentials', 'true']] }),
+      // Preflighted calls: the preflight (and the call) allow the page's origin only, or null too.
+      '/items': () => ({ status: 204, headers: [...allowPage(), ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }),
+      '/items-null': (req) => ({ status: 204, headers: [['Access-Control-Allow-Origin', req.headers.origin ?? ''], ['Access-Control-Allow-Credentials', 'true'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }),
     }));
     targetB = `http://127.0.0.1:${await listen(apiB)}`;
     elsewhere = api(() => ({ '/login': () => ({ status: 200, headers: [] }) }));
@@ -86,6 +89,13 @@ if (chromium) {
       '/to-b': () => ({ status: 302, headers: [...allowPage(), ['Location', `${targetB}/login?next=%2Fto-b`]] }),
       '/to-b-null': () => ({ status: 302, headers: [...allowPage(), ['Location', `${targetB}/login-null`]] }),
       '/to-elsewhere': () => ({ status: 302, headers: [...allowPage(), ['Location', `${elsewhereUrl}/login`]] }),
+      // A PUT the API moved to B (307 keeps the method and body): Chrome preflights again at B, with Origin null.
+      '/move': (req) => (req.method === 'OPTIONS'
+        ? { status: 204, headers: [...allowPage(), ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }
+        : { status: 307, headers: [...allowPage(), ['Location', `${targetB}/items`]] }),
+      '/move-null': (req) => (req.method === 'OPTIONS'
+        ? { status: 204, headers: [...allowPage(), ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }
+        : { status: 307, headers: [...allowPage(), ['Location', `${targetB}/items-null`]] }),
     }));
     targetA = `http://127.0.0.1:${await listen(apiA)}`;
     corscope = createCorscope({ targets: [targetA, targetB], port: 0, closeTimeoutMs: 500 });
@@ -101,7 +111,7 @@ if (chromium) {
   });
 
   /** Calls `url` from the page with credentials; Chrome's CORS lines and whether the call resolved. */
-  async function call(b: Browser, url: string): Promise<{ lines: string[]; ok: boolean; status?: number }> {
+  async function call(b: Browser, url: string, init: { method?: string; json?: boolean } = {}): Promise<{ lines: string[]; ok: boolean; status?: number }> {
     const context = await b.newContext();
     try {
       const tab = await context.newPage();
@@ -110,14 +120,14 @@ if (chromium) {
         if (m.type() === 'error') errors.push(m.text());
       });
       await tab.goto(page);
-      const result = await tab.evaluate(async (u) => {
+      const result = await tab.evaluate(async ({ u, method, json }) => {
         try {
-          const res = await fetch(u, { credentials: 'include' });
+          const res = await fetch(u, { credentials: 'include', method, ...(json ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) });
           return { ok: true, status: res.status };
         } catch {
           return { ok: false };
         }
-      }, url);
+      }, { u: url, method: init.method ?? 'GET', json: init.json ?? false });
       // Console messages arrive on their own channel: give them a moment.
       await tab.waitForTimeout(200);
       return { lines: errors.filter(isCorsLine), ...result };
@@ -193,6 +203,32 @@ if (chromium) {
       const hop = patchedRecords.find((r) => r.url.startsWith(`${b}/login`));
       expect(hop?.verdict, logged).toBe('blocked');
       expect(hop?.patched?.added, logged).toContain('Access-Control-Allow-Origin: null');
+    });
+
+    it("a preflighted PUT moved from A to B (307): Chrome preflights again at B with Origin null; its line is corscope's record of that preflight", async () => {
+      const [a, b] = fronts(corscope);
+      records.length = 0;
+      const run = await call(browser(), `${a}/move`, { method: 'PUT', json: true });
+      await settle();
+      const logged = `corscope logged:\n${describeRecords(records)}`;
+      expect(run.ok, logged).toBe(false);
+      expect(run.lines, logged).toHaveLength(1);
+      const preflight = records.find((r) => r.stage === 'preflight' && r.url === `${b}/items`);
+      expect(preflight, logged).toMatchObject({ verdict: 'blocked', origin: 'null', redirectedFrom: `${a}/move` });
+      expect(preflight!.chrome?.message, logged).toBe(run.lines[0]);
+    });
+
+    it('the same PUT to a B that allows the Origin it is sent (null): preflight and call pass at B, as Chrome says', async () => {
+      const [a, b] = fronts(corscope);
+      records.length = 0;
+      const run = await call(browser(), `${a}/move-null`, { method: 'PUT', json: true });
+      await settle();
+      const logged = describeRecords(records);
+      expect(run, logged).toMatchObject({ ok: true, status: 204, lines: [] });
+      expect(records.filter((r) => r.url === `${b}/items-null`).map((r) => [r.stage, r.verdict, r.origin, r.redirectedFrom]), logged).toEqual([
+        ['preflight', 'allowed', 'null', `${a}/move-null`],
+        ['request', 'allowed', 'null', `${a}/move-null`],
+      ]);
     });
 
     it("the demo: its API redirects an expired session to its auth server; the page's button prints Chrome's line, which is corscope's record", async () => {
