@@ -10,7 +10,7 @@ import { basename, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { checkConfigValues, type OptionTable } from './config-values.js';
 import { BEHAVIOUR_FLAGS, BROWSER_FLAGS, LISTEN_FLAGS, LOG_FLAGS, PATCH_FLAGS } from './flags.js';
-import { findJsonFault } from './json-fault.js';
+import { findJsonFault } from '../json-fault.js';
 import { UI_FLAGS } from './ui.js';
 
 export const CONFIG_FILE = 'corscope.config.json';

@@ -1,6 +1,6 @@
 /** Reading a HAR file: its entries, or one line saying what is wrong and where. */
 import { readFile } from 'node:fs/promises';
-import { locateJsonError } from './json-error.js';
+import { findJsonFault } from '../json-fault.js';
 import { harEntries, type HarEntry } from './validate.js';
 
 export type HarRead = { readonly entries: HarEntry[] } | { readonly error: string };
@@ -26,9 +26,9 @@ export function parseHar(text: string, name: string): HarRead {
   try {
     root = JSON.parse(body);
   } catch {
-    const place = locateJsonError(body);
-    const what = place.truncated ? 'the file ends before the JSON does (truncated?)' : `not valid JSON: ${place.message}`;
-    return { error: `${name}:${place.line}:${place.column}: ${what}` };
+    const fault = findJsonFault(body) ?? { line: 1, column: 1, reason: 'invalid JSON', truncated: false };
+    const what = fault.truncated ? 'the file ends before the JSON does (truncated?)' : `not valid JSON: ${fault.reason}`;
+    return { error: `${name}:${fault.line}:${fault.column}: ${what}` };
   }
   const entries = harEntries(root);
   if ('place' in entries) return { error: `${name}: ${entries.place}: ${entries.message}` };

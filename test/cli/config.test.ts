@@ -16,7 +16,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, PROXY_CONFIG_OPTIONS } from '../../src/cli/config.js';
 import type { OptionTable } from '../../src/cli/config-values.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { findJsonFault } from '../../src/cli/json-fault.js';
+import { findJsonFault } from '../../src/json-fault.js';
 import { run } from '../../src/cli/main.js';
 
 /** Every flags object a proxy-running command was handed, instead of running it. */
@@ -176,15 +176,15 @@ describe('loadConfig: every fault is one line naming the file', () => {
 describe('findJsonFault', () => {
   it.each([
     ['valid', '{ "a": [1, -2.5e3, true, null, "\\u00e9\\n"] }', undefined],
-    ['bad-escape', '"\\x"', { line: 1, column: 2, reason: "'\\x' is not a JSON escape" }],
-    ['short-unicode-escape', '"\\u12"', { line: 1, column: 2, reason: "'\\u' takes four hex digits" }],
-    ['line-break-in-string', '{ "a": "x\ny" }', { line: 1, column: 10, reason: 'a line break inside a string' }],
-    ['leading-zero', '[01]', { line: 1, column: 3, reason: "expected ',' or ']', found '1'" }],
-    ['bare-minus', '[-]', { line: 1, column: 2, reason: "unexpected '-': not a number" }],
-    ['array-trailing-comma', '[1,\n 2,\n]', { line: 3, column: 1, reason: "a comma before ']' (JSON allows none after the last item)" }],
-    ['missing-colon', '{ "a" 1 }', { line: 1, column: 7, reason: "expected ':' after the key, found '1'" }],
-    ['unclosed-object', '{ "a": 1', { line: 1, column: 9, reason: "expected ',' or '}', found the end of the file" }],
-    ['undefined-word', '{ "a": undefined }', { line: 1, column: 8, reason: "unexpected 'u'" }],
+    ['bad-escape', '"\\x"', { line: 1, column: 2, reason: "'\\x' is not a JSON escape", truncated: false }],
+    ['short-unicode-escape', '"\\u12"', { line: 1, column: 2, reason: "'\\u' takes four hex digits", truncated: false }],
+    ['line-break-in-string', '{ "a": "x\ny" }', { line: 1, column: 10, reason: 'a line break inside a string', truncated: false }],
+    ['leading-zero', '[01]', { line: 1, column: 3, reason: "expected ',' or ']', found '1'", truncated: false }],
+    ['bare-minus', '[-]', { line: 1, column: 2, reason: "unexpected '-': not a number", truncated: false }],
+    ['array-trailing-comma', '[1,\n 2,\n]', { line: 3, column: 1, reason: "a comma before ']' (JSON allows none after the last item)", truncated: false }],
+    ['missing-colon', '{ "a" 1 }', { line: 1, column: 7, reason: "expected ':' after the key, found '1'", truncated: false }],
+    ['unclosed-object', '{ "a": 1', { line: 1, column: 9, reason: "expected ',' or '}', found the end of the file", truncated: true }],
+    ['undefined-word', '{ "a": undefined }', { line: 1, column: 8, reason: "unexpected 'u'", truncated: false }],
   ])('%s', (_name, text, fault) => {
     expect(findJsonFault(text)).toEqual(fault);
     if (fault) expect(() => JSON.parse(text)).toThrow();

@@ -123,7 +123,7 @@ describe('a bad or truncated HAR: exit 2, the place named', () => {
 
   it.each([
     ['truncated', 'cut.har', good.slice(0, 1500), (f: string) => new RegExp(`^corscope: ${f}:\\d+:\\d+: the file ends before the JSON does \\(truncated\\?\\)\\n$`)],
-    ['a stray comma', 'comma.har', '{\n  "log": {\n    "entries": [1,]\n  }\n}', (f: string) => `corscope: ${f}:3:19: not valid JSON: expected a value, found ']'\n`],
+    ['a stray comma', 'comma.har', '{\n  "log": {\n    "entries": [1,]\n  }\n}', (f: string) => `corscope: ${f}:3:19: not valid JSON: a comma before ']' (JSON allows none after the last item)\n`],
     ['headers not an array', 'shape.har', JSON.stringify(broken), (f: string) => `corscope: ${f}: log.entries[3].response.headers: expected an array, found an object\n`],
     ['a missing url', 'url.har', JSON.stringify(noStatus), (f: string) => `corscope: ${f}: log.entries[1].request.url: missing\n`],
     ['not a HAR', 'other.har', '{"version": 1}', (f: string) => `corscope: ${f}: log: missing\n`],

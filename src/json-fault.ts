@@ -1,8 +1,8 @@
 /**
- * Where a JSON text is broken, as a line and column a user can jump to. Node 20's JSON.parse names
- * no position for most faults ("Unexpected token '}', ... is not valid JSON"), so after it has
- * thrown, this small scanner walks the text by the grammar of RFC 8259 and stops at the first
- * character that cannot continue it.
+ * Where a JSON text is broken, as a line and column a user can jump to (a config file, a HAR).
+ * Node 20's JSON.parse names no position for most faults ("Unexpected token '}', ... is not valid
+ * JSON"), so after it has thrown, this small scanner walks the text by the grammar of RFC 8259 and
+ * stops at the first character that cannot continue it.
  */
 
 export interface JsonFault {
@@ -11,6 +11,8 @@ export interface JsonFault {
   /** 1-based, in UTF-16 code units, as editors count. */
   readonly column: number;
   readonly reason: string;
+  /** The text ends before the JSON does (a truncated download or export). */
+  readonly truncated: boolean;
 }
 
 /** The first fault in `text`; undefined when the text is valid JSON. */
@@ -23,7 +25,7 @@ export function findJsonFault(text: string): JsonFault | undefined {
     return undefined;
   } catch (err) {
     if (!(err instanceof Stop)) throw err;
-    return { ...lineAndColumn(text, scan.at), reason: err.reason };
+    return { ...lineAndColumn(text, scan.at), reason: err.reason, truncated: scan.at >= text.length };
   }
 }
 
