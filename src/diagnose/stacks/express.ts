@@ -105,7 +105,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'redirect-target-no-cors':
       return `The redirect carried CORS headers but ${ctx.location ?? 'its target'} did not: register ${use} for every route, before the routers, not on the redirecting route alone`;
     case 'redirect-to-login':
-      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''} that sends no CORS headers, and a fetch cannot sign a user in anyway: answer API calls without a session with res.status(401).json({ error: 'unauthenticated' }) instead of res.redirect(...) (with passport, no failureRedirect on API routes), and let the page send the user to sign in`;
+      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''}${ctx.allowOrigin === null ? ' that sends no CORS headers' : ''}, and a fetch cannot sign a user in anyway: answer API calls without a session with res.status(401).json({ error: 'unauthenticated' }) instead of res.redirect(...) (with passport, no failureRedirect on API routes), and let the page send the user to sign in`;
     case 'preflight-status':
       return `The preflight carries the CORS headers but status ${ctx.status}: cors() ends a preflight with 204 itself unless preflightContinue: true hands it to the next middleware, which answered ${ctx.status}. drop preflightContinue: ${use}`;
   }

@@ -114,7 +114,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'redirect-target-no-cors':
       return `The redirect carried CORS headers but ${ctx.location ?? 'its target'} did not: register @fastify/cors at the root so every route gets them: ${reg}`;
     case 'redirect-to-login':
-      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''} that sends no CORS headers: answer API calls without a session with reply.code(401).send({ error: 'unauthenticated' }) instead of reply.redirect(...), and let the page send the user to sign in`;
+      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''}${ctx.allowOrigin === null ? ' that sends no CORS headers' : ''}: answer API calls without a session with reply.code(401).send({ error: 'unauthenticated' }) instead of reply.redirect(...), and let the page send the user to sign in`;
   }
 }
 

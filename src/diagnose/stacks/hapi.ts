@@ -108,7 +108,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'route-overrides':
       return `The ${ctx.path} handler sets Access-Control-Allow-Origin itself (${ctx.allowOrigin ?? ''}): remove .header('Access-Control-Allow-Origin', ...) there and let the route's cors answer`;
     case 'redirect-to-login':
-      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''} that sends no CORS headers: with @hapi/cookie, leave redirectTo off the API routes so they answer 401, and let the page send the user to sign in`;
+      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''}${ctx.allowOrigin === null ? ' that sends no CORS headers' : ''}: with @hapi/cookie, leave redirectTo off the API routes so they answer 401, and let the page send the user to sign in`;
     case 'method-not-allowed':
     case 'duplicate-layers':
     case 'redirect-target-no-cors':

@@ -97,7 +97,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'duplicate-layers':
       return `Two layers send the CORS headers: keep one cors() (${use(ctx)}) and remove the other (a second cors() on a sub-app or route, c.header(...) in a handler, or the proxy in front adding its own)`;
     case 'redirect-to-login':
-      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''} that sends no CORS headers: answer API calls without a session with c.json({ error: 'unauthenticated' }, 401) instead of c.redirect(...), and let the page send the user to sign in`;
+      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''}${ctx.allowOrigin === null ? ' that sends no CORS headers' : ''}: answer API calls without a session with c.json({ error: 'unauthenticated' }, 401) instead of c.redirect(...), and let the page send the user to sign in`;
     case 'preflight-status':
       return undefined;
   }

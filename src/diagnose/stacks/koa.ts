@@ -110,7 +110,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'duplicate-layers':
       return `Two layers send the CORS headers: keep @koa/cors alone (${use(ctx)}) and remove the other (a ctx.append in a route, or the proxy in front adding its own)`;
     case 'redirect-to-login':
-      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''} that sends no CORS headers: answer API calls without a session with ctx.throw(401) instead of ctx.redirect(...), and let the page send the user to sign in`;
+      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''}${ctx.allowOrigin === null ? ' that sends no CORS headers' : ''}: answer API calls without a session with ctx.throw(401) instead of ctx.redirect(...), and let the page send the user to sign in`;
     case 'preflight-status':
       return undefined;
   }

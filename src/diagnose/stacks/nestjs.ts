@@ -92,7 +92,7 @@ function fix(ctx: FixContext): string | undefined {
     case 'duplicate-layers':
       return `Two layers send the CORS headers: keep ${enable(ctx)} alone and remove the other (app.use(cors()) as well, @Header(...) on a handler, or a proxy in front adding its own)`;
     case 'redirect-to-login':
-      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''} that sends no CORS headers: let a guard throw UnauthorizedException (401) for API calls instead of res.redirect(...), and let the page send the user to sign in`;
+      return `${ctx.method} ${ctx.path} was redirected to a sign-in page${ctx.location ? ` (${ctx.location})` : ''}${ctx.allowOrigin === null ? ' that sends no CORS headers' : ''}: let a guard throw UnauthorizedException (401) for API calls instead of res.redirect(...), and let the page send the user to sign in`;
     case 'redirect-target-no-cors':
       return undefined;
   }
