@@ -12,9 +12,10 @@
  * what it holds is the record, field for field. A page following a polled endpoint then costs
  * the proxy a few short fields per exchange, serialized and sent.
  */
+import type { HeaderLine } from '../cors/types.js';
 import type { ExchangeRecord } from '../log/record.js';
+import { isSecretHeader, redactLines } from '../log/redact.js';
 import { sharedLines, shownLines, wireOf, type WireLines } from '../log/wire.js';
-import type { Entry } from './history.js';
 
 /** A value many records share, serialized once. */
 export interface Shared {
@@ -28,12 +29,48 @@ export interface Frame {
   readonly shared: readonly Shared[];
 }
 
-export function exchangeFrame(instance: string, entry: Entry, logSecrets: boolean): Frame {
+/** An exchange kept by reference in the history (history.ts). */
+export interface KeptRecord {
+  readonly seq: number;
+  readonly time: number;
+  readonly record: ExchangeRecord;
+}
+
+export function exchangeFrame(instance: string, entry: KeptRecord, logSecrets: boolean): Frame {
   const shared: Shared[] = [];
   const lines = linesJson(entry.record, logSecrets, shared);
   const data = `{"seq":${entry.seq},"time":${entry.time},"record":${recordJson(entry.record, shared)}${lines === undefined ? '' : `,"lines":${lines}`}}`;
   return { text: `id: ${instance}.${entry.seq}\nevent: exchange\ndata: ${data}\n\n`, shared };
 }
+
+/**
+ * Whether the history keeps this record by reference rather than as its serialized frame: a
+ * repeat, whose frozen parts and header lines are its judgment's (proxy/judgments.ts), owns only a
+ * few small fields, and its frame can refer to what it shares.
+ */
+export function sharesItsParts(record: ExchangeRecord): boolean {
+  const wire = wireOf(record);
+  return wire !== undefined && sharedLines(wire);
+}
+
+/**
+ * The whole frame of an exchange, nothing referred to: what the history keeps of a record that
+ * shares nothing, made when the record is emitted (the record the log writes, as it was then).
+ * `data` is what `exchangeFrame` writes for it.
+ */
+export function storedFrame(instance: string, seq: number, time: number, record: ExchangeRecord, logSecrets: boolean): string {
+  const wire = wireOf(record);
+  const lines = wire === undefined ? '' : `,"lines":${plainLinesJson(wire, record, logSecrets)}`;
+  return `id: ${instance}.${seq}\nevent: exchange\ndata: {"seq":${seq},"time":${time},"record":${JSON.stringify(record)}${lines}}\n\n`;
+}
+
+/** JSON.stringify(shownLines(record, logSecrets)), copying only the groups that hold a secret. */
+function plainLinesJson(wire: WireLines, record: ExchangeRecord, logSecrets: boolean): string {
+  const group = (lines: readonly HeaderLine[]): string => JSON.stringify(logSecrets || !lines.some(secret) ? lines : redactLines(lines));
+  return `{"request":${group(wire.request)},"response":${group(wire.response)}${record.patched ? `,"sent":${group(wire.sent)}` : ''}${wire.unanswered ? ',"unanswered":true' : ''}}`;
+}
+
+const secret = (line: HeaderLine): boolean => isSecretHeader(line[0]);
 
 export function sharedFrame(shared: Shared): string {
   return `event: shared\ndata: {"ref":${shared.ref},"value":${shared.json}}\n\n`;

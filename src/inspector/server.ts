@@ -2,14 +2,15 @@
  * The inspector: a small HTTP server beside the proxy that serves one page and streams to it the
  * records the log writes (server-sent events), with each exchange's header lines. Loopback by
  * default, answering only requests that name it by a loopback Host and its port (guard.ts), with
- * no CORS headers: no other origin can read it. While nobody has the page open it only keeps
- * references to the last records (history.ts); nothing is serialized until a page connects.
+ * no CORS headers: no other origin can read it. While nobody has the page open it keeps the last
+ * exchanges as the bytes of their frames, outside the JavaScript heap (history.ts), so a page that
+ * connects late gets them and the records themselves die young.
  */
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ExchangeRecord } from '../log/record.js';
 import type { CorscopeServer } from '../proxy/server.js';
-import { resumeAfter } from './frame.js';
+import { resumeAfter, sharesItsParts, storedFrame } from './frame.js';
 import { allowedHosts, hostAllowed } from './guard.js';
 import { History } from './history.js';
 import { asset } from './page/assets.js';
@@ -113,7 +114,8 @@ export class Inspector {
 
   /** Adds a record (as emitted) to the history and sends it to the pages following. */
   push(record: ExchangeRecord, time: number = Date.now()): void {
-    this.history.add(record, time);
+    const text = sharesItsParts(record) ? undefined : storedFrame(this.instance, this.history.last + 1, time, record, this.logSecrets);
+    this.history.add(record, time, text);
     this.stream.notify();
   }
 

@@ -7,7 +7,7 @@
  * itself (EventSource) and is told how much it missed.
  */
 import type { ServerResponse } from 'node:http';
-import { eventFrame, exchangeFrame, sharedFrame, type Frame } from './frame.js';
+import { eventFrame, exchangeFrame, sharedFrame, type Frame, type Shared } from './frame.js';
 import type { History } from './history.js';
 
 export interface StreamOptions {
@@ -32,6 +32,8 @@ interface Client {
   /** The shared values this page was sent (it keeps more than this many: see connection.js). */
   readonly sent: Set<number>;
 }
+
+const NOTHING_SHARED: readonly Shared[] = [];
 
 /** Shared values a page is assumed to still hold; past this, they are sent again as needed. */
 const SENT_LIMIT = 2048;
@@ -130,7 +132,7 @@ export class EventStream {
       const entry = this.history.at(client.next)!;
       let frame = frames?.get(entry.seq);
       if (frame === undefined) {
-        frame = exchangeFrame(this.options.instance, entry, this.options.logSecrets);
+        frame = entry.text === undefined ? exchangeFrame(this.options.instance, entry, this.options.logSecrets) : { text: entry.text, shared: NOTHING_SHARED };
         frames?.set(entry.seq, frame);
       }
       for (const shared of frame.shared) {

@@ -5,8 +5,11 @@ const SECRET_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-
 
 export const REDACTED = '[redacted]';
 
+/** Their lengths: any other name is told apart without lower-casing it (a string per header line). */
+const SECRET_LENGTHS = new Set([...SECRET_HEADERS].map((name) => name.length));
+
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
+  return SECRET_LENGTHS.has(name.length) && SECRET_HEADERS.has(name.toLowerCase());
 }
 
 /** A copy of the lines with secret values replaced; names, order and duplicates kept. */

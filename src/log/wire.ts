@@ -35,61 +35,24 @@ const SHARED_LINES = new WeakSet<WireLines>();
 /**
  * Attaches the exchange's header lines to its record (non-enumerable: never logged). `judgment`:
  * the judgment the record shares its verdict with, whose lines are the same. Lines no judgment
- * shares (a new URL on every request) are kept packed into one string: a line is two strings in
- * an array, ~30 small objects per exchange that the history would keep alive for a thousand
- * more exchanges, promoted and then collected from the old generation (measured on the bench's
- * `distinct` workload: the young collector's time per request doubled); one flat string is copied
- * and never scanned.
+ * shares are the exchange's own arrays: the inspector serializes such a record when it is emitted
+ * (inspector/history.ts), so they die young with it.
  */
 export function keepWire(record: ExchangeRecord, lines: WireLines, judgment?: object): void {
-  let kept: WireLines | string;
+  let kept = lines;
   if (judgment) {
     const shared = SHARED.get(judgment);
     if (shared) kept = shared;
     else {
       SHARED.set(judgment, lines);
       SHARED_LINES.add(lines);
-      kept = lines;
     }
-  } else kept = pack(lines) ?? lines;
+  }
   Object.defineProperty(record, WIRE, { value: kept, configurable: true, writable: true, enumerable: false });
 }
 
 export function wireOf(record: ExchangeRecord): WireLines | undefined {
-  const kept = (record as { [WIRE]?: WireLines | string })[WIRE];
-  return typeof kept === 'string' ? unpack(kept) : kept;
-}
-
-/**
- * `<request lines> <response lines> <sent lines, or -1: the response's> <1: unanswered>` then every
- * name and value, each on a line of its own (a parsed header name or value holds no line feed).
- * Undefined when one does.
- */
-function pack(lines: WireLines): string | undefined {
-  const same = lines.sent === lines.response;
-  const parts: string[] = [`${lines.request.length} ${lines.response.length} ${same ? -1 : lines.sent.length} ${lines.unanswered ? 1 : 0}`];
-  for (const group of same ? [lines.request, lines.response] : [lines.request, lines.response, lines.sent]) {
-    for (const [name, value] of group) {
-      // A head corscope read itself (malformed.ts) could in principle hold one: kept as it is then.
-      if (name.includes('\n') || value.includes('\n')) return undefined;
-      parts.push(name, value);
-    }
-  }
-  return parts.join('\n');
-}
-
-function unpack(packed: string): WireLines {
-  const parts = packed.split('\n');
-  const [request, response, sent, unanswered] = parts[0]!.split(' ').map(Number) as [number, number, number, number];
-  let at = 1;
-  const take = (count: number): HeaderLine[] => {
-    const out: HeaderLine[] = [];
-    for (let i = 0; i < count; i++, at += 2) out.push([parts[at]!, parts[at + 1]!]);
-    return out;
-  };
-  const requestLines = take(request);
-  const responseLines = take(response);
-  return { request: requestLines, response: responseLines, sent: sent < 0 ? responseLines : take(sent), ...(unanswered ? { unanswered: true } : {}) };
+  return (record as { [WIRE]?: WireLines })[WIRE];
 }
 
 /** Whether these lines are a judgment's, shared by every repeat of it. */

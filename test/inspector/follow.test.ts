@@ -95,7 +95,7 @@ describe('the lines each record carries', () => {
     ['patched', { request: [['Origin', 'o']], response: [['A', '1']], sent: [['A', '1'], ['Access-Control-Allow-Origin', 'o']] }],
     ['unanswered', { request: [['Origin', 'o']], response: [], sent: [['Access-Control-Allow-Methods', 'PUT']], unanswered: true }],
     ['a-line-feed-in-a-value', { request: [['X-Odd', 'a\nb']], response: [['Y', ' \n ']] }],
-  ] as const)('lines no judgment shares are kept packed and read back line for line: %s', (_name, lines) => {
+  ] as const)('lines no judgment shares are read back line for line: %s', (_name, lines) => {
     const record = fakeRecord(1);
     const wire = { request: lines.request, response: lines.response, sent: 'sent' in lines ? lines.sent : lines.response, ...('unanswered' in lines ? { unanswered: true } : {}) };
     keepWire(record, wire);
@@ -130,6 +130,31 @@ describe('the lines each record carries', () => {
     const before3 = client.events.findIndex((e) => e.data === frames[3]);
     expect(client.events.slice(client.events.findIndex((e) => e.data === frames[2]) + 1, before3).filter((e) => e.event === 'shared')).toEqual([]);
     expect(new Set(shared.map((e) => e.json<{ ref: number }>().ref)).size).toBe(shared.length);
+  });
+
+  it('a page that connects late gets every record emitted before it, as emitted: new ones kept as bytes, repeats by reference, lines included, secrets redacted', async () => {
+    const { proxy, inspector } = await setUp();
+    const secrets: HeaderLine[] = [['Cookie', 'sid=secret'], ['Authorization', 'Bearer tok-123']];
+    for (let i = 0; i < 5; i++) await send(proxy.port, { path: `/items/${i}`, headers: corsHeaders(ORIGIN, secrets) });
+    // A polled endpoint: its judgment is kept from the second sight on, and its records refer to it.
+    for (let i = 0; i < 4; i++) await send(proxy.port, { path: '/polled', headers: [...corsHeaders(ORIGIN, secrets), ['Connection', 'keep-alive']] });
+    await send(proxy.port, { method: 'OPTIONS', path: '/p', headers: preflightHeaders(ORIGIN, 'PUT', 'x-a') });
+    const history = inspector!.history;
+    const kept = Array.from({ length: history.size }, (_, i) => (history.at(history.first + i)!.text === undefined ? 'reference' : 'bytes'));
+    expect(kept).toEqual(['bytes', 'bytes', 'bytes', 'bytes', 'bytes', 'bytes', 'reference', 'reference', 'reference', 'bytes']);
+    const client = await follow(inspector!.port);
+    await client.until((e) => exchanges(e).length === proxy.records.length);
+    const got = exchanges(client.events);
+    expect(got.map((x) => JSON.stringify(x.record))).toEqual(proxy.records.map((r) => JSON.stringify(r)));
+    expect(got.map((x) => x.lines)).toEqual(proxy.records.map((r) => JSON.parse(JSON.stringify(shownLines(r, false))) as unknown));
+    for (const { lines } of got.slice(0, 9)) {
+      expect(lines!.request).toEqual(expect.arrayContaining([['Cookie', '[redacted]'], ['Authorization', '[redacted]']]));
+      expect(endToEnd(lines!.response)).toContainEqual(['Set-Cookie', '[redacted]']);
+    }
+    const stream = client.events.map((e) => e.data).join('\n');
+    expect(stream).not.toContain('sid=secret');
+    expect(stream).not.toContain('tok-123');
+    expect(stream).not.toContain('sid=1');
   });
 
   it('patch mode: the target\'s lines and what the browser got', async () => {

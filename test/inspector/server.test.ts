@@ -1,13 +1,15 @@
 /**
  * The inspector's server on real sockets (127.0.0.1, ports from the OS): the Host guard against DNS
  * rebinding, no CORS headers, the bounded history replayed to a page that connects late and then
- * live, resuming from Last-Event-ID, and what it costs while nobody is connected.
+ * live, resuming from Last-Event-ID, and what it costs while nobody is connected (records serialized
+ * when emitted and not kept alive; the history bounded by count and bytes).
  */
 import net from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInspector, type Inspector } from '../../src/inspector/index.js';
+import { HISTORY_BYTES } from '../../src/inspector/history.js';
 import { keepWire } from '../../src/log/wire.js';
 import { exchanges, fakeRecord, get, openStream, type SseClient } from './helpers.js';
 
@@ -218,15 +220,62 @@ describe('what it costs', () => {
   /** A record whose serialization is counted. */
   const counted = (id: number, count: { n: number }) => Object.assign(fakeRecord(id), { toJSON(this: object) { count.n++; return { ...this, toJSON: undefined }; } });
 
-  it('nobody connected: records are kept by reference, never serialized; a page that connects serializes each once', async () => {
+  it('nobody connected: a record that shares nothing is serialized once, when it is added, and not kept alive; a page that connects later serializes nothing again', async () => {
     const inspector = await started();
     const count = { n: 0 };
-    for (let i = 1; i <= 100; i++) inspector.push(counted(i, count));
+    const gc = collector();
+    let alive: WeakRef<object> | undefined;
+    for (let i = 1; i <= 100; i++) {
+      const record = counted(i, count);
+      if (i === 50) alive = new WeakRef(record);
+      inspector.push(record);
+    }
+    expect(count.n).toBe(100);
     await new Promise((r) => setImmediate(r));
-    expect(count.n).toBe(0);
+    gc();
+    expect(alive!.deref()).toBeUndefined();
     const client = await stream(inspector.port);
     await client.until((e) => exchanges(e).length === 100);
     expect(count.n).toBe(100);
+    expect(exchanges(client.events).map((x) => x.record)).toEqual(Array.from({ length: 100 }, (_, i) => JSON.parse(JSON.stringify(fakeRecord(i + 1)))));
+  });
+
+  it('the page gets the record as it was when emitted (as the log wrote it), not as it was changed later', async () => {
+    const inspector = await started();
+    const record = fakeRecord(1);
+    inspector.push(record);
+    (record as { msg: string }).msg = 'changed after it was emitted';
+    const client = await stream(inspector.port);
+    await client.until((e) => exchanges(e).length === 1);
+    expect(exchanges(client.events)[0]!.record.msg).toBe('record 1');
+  });
+
+  it('memory is bounded by the count and by the bytes: 20 000 records of 32 KB, the history stays within HISTORY_BYTES outside the heap and the heap flat', async () => {
+    const inspector = await started();
+    const value = 'x'.repeat(2_000);
+    const big = (i: number) => {
+      const record = fakeRecord(i);
+      keepWire(record, { request: Array.from({ length: 8 }, (_, k) => [`X-Req-${k}`, value] as const), response: Array.from({ length: 8 }, (_, k) => [`X-Res-${k}`, value] as const), sent: [] });
+      return record;
+    };
+    const gc = collector();
+    gc();
+    const before = process.memoryUsage();
+    for (let i = 1; i <= 20_000; i++) inspector.push(big(i));
+    gc();
+    const after = process.memoryUsage();
+    expect(inspector.history.capacity).toBeLessThanOrEqual(HISTORY_BYTES);
+    // 32 KB frames: the bytes bound the history before the count does, and it holds as many as fit.
+    const frame = Buffer.byteLength(inspector.history.at(inspector.history.last)!.text!);
+    expect(inspector.history.size).toBeGreaterThanOrEqual(Math.floor(HISTORY_BYTES / frame) - 1);
+    expect(inspector.history.size).toBeLessThanOrEqual(Math.floor(HISTORY_BYTES / frame));
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(HISTORY_BYTES + 1024 * 1024);
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(8 * 1024 * 1024);
+    const client = await stream(inspector.port);
+    await client.until((e) => e.some((x) => x.event === 'live'), 20_000);
+    const seqs = exchanges(client.events).map((x) => x.seq);
+    expect(seqs).toEqual(Array.from({ length: inspector.history.size }, (_, i) => inspector.history.first + i));
+    expect(exchanges(client.events).at(-1)!.lines!.request[7]).toEqual(['X-Req-7', value]);
   });
 
   it('a page that never reads its stream: corscope writes no further than its buffers, drops it once it falls out of the history, and its heap stays flat', async () => {
