@@ -1,5 +1,5 @@
 // A/B of corscope builds (issue 7): `node bench/ab.js [--workload simple|pairs|big|distinct]
-// [--rounds n] [--duration s] [--warmup s] [--connections n] [--gc] [--out dir]
+// [--rounds n] [--duration s] [--warmup s] [--connections n] [--gc] [--follow] [--out dir]
 // name=/path/to/bin/corscope.js ... [name=bare-keepalive|node-floor|corscope] ['name=corscope --log-level error']`
 // (words after the first are extra flags for corscope; with --log-file among them, ab.js gives none).
 // Each round starts every variant as a fresh process (order reversed every other round), pinned
@@ -8,13 +8,16 @@
 // bench/lib/gc-observer.js). The first variant is the base: each round prints the others' req/s
 // ratio to it, taken minutes apart at most. On this shared 2-vCPU VM a build against itself swings
 // ±10 % in req/s from round to round; collector time per request moves by a few per cent, so a
-// change in allocation or survival shows there first. Example (HEAD against a worktree of main~1):
+// change in allocation or survival shows there first. `--follow`: a page follows each corscope's
+// inspector (an SSE client in this process reading every byte, as an open tab would) from before
+// the warm-up to the end; each row then says how many exchanges it received per request. Example (HEAD against a worktree of main~1):
 //   node bench/ab.js --workload distinct --rounds 3 --gc before=/tmp/base/bin/corscope.js after=bin/corscope.js
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseFlags } from './lib/flags.js';
 import { load, WORKLOADS } from './lib/load.js';
-import { cpuMsOf, memoryOf, pinTo, ROOT, startTarget, startUpstream } from './lib/procs.js';
+import { cpuMsOf, freePort, memoryOf, pinTo, ROOT, startTarget, startUpstream } from './lib/procs.js';
+import { followInspector } from './lib/follow.js';
 
 const { values: flags, positionals } = parseFlags({
   allowPositionals: true,
@@ -25,6 +28,7 @@ const { values: flags, positionals } = parseFlags({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     gc: { type: 'boolean', default: false },
+    follow: { type: 'boolean', default: false },
     out: { type: 'string', default: `${ROOT}bench/out/ab` },
   },
 }, import.meta.url);
@@ -58,7 +62,8 @@ try {
       const base = rows.get(variants[0].name)[round];
       const ratio = base && v !== variants[0] ? `  x${(row.rps / base.rps).toFixed(3)}` : '';
       const gc = flags.gc && row.gc ? `  gc µs/req minor ${row.gc.minor.toFixed(2)} major ${row.gc.major.toFixed(2)}` : '';
-      console.log(`round ${round + 1} ${v.name.padEnd(12)} ${row.rps.toFixed(0).padStart(6)} req/s${ratio}  ${row.us.toFixed(1)} µs CPU/req  p99 ${row.p99.toFixed(2)} ms  peak RSS ${row.peak.toFixed(0)} MiB${gc}  ${row.errors} errors`);
+      const page = row.page ? `  page got ${row.page.perRequest.toFixed(2)} exchanges/req, ${row.page.bytesPerRequest.toFixed(0)} B/req` : '';
+      console.log(`round ${round + 1} ${v.name.padEnd(12)} ${row.rps.toFixed(0).padStart(6)} req/s${ratio}  ${row.us.toFixed(1)} µs CPU/req  p99 ${row.p99.toFixed(2)} ms  peak RSS ${row.peak.toFixed(0)} MiB${gc}  ${row.errors} errors${page}`);
     }
   }
 } finally {
@@ -74,12 +79,16 @@ for (const [name, list] of rows) {
 async function measure(v) {
   const nodeArgs = flags.gc ? ['--import', new URL('./lib/gc-observer.js', import.meta.url).pathname] : [];
   const logFile = v.extraArgs.includes('--log-file') ? undefined : `${flags.out}/${v.name}.ndjson`;
-  const target = await startTarget(v.kind, upstream, { bin: v.bin, logFile, nodeArgs, extraArgs: v.extraArgs });
+  const uiPort = flags.follow && v.kind.startsWith('corscope') && !v.extraArgs.includes('--no-ui') ? await freePort() : undefined;
+  const extraArgs = uiPort ? [...v.extraArgs, '--ui-port', String(uiPort)] : v.extraArgs;
+  const target = await startTarget(v.kind, upstream, { bin: v.bin, logFile, nodeArgs, extraArgs });
+  const page = uiPort ? await followInspector(uiPort) : undefined;
   try {
     pinTo(target.pid, 1);
     if (warmup > 0) await load(target.url, { requests: workload.requests, connections, duration: warmup });
     if (flags.gc) process.kill(target.pid, 'SIGUSR2');
     const cpu = cpuMsOf(target.pid);
+    const seen = page?.counts();
     const r = await load(target.url, { requests: workload.requests, connections, duration });
     const us = ((cpuMsOf(target.pid) - cpu) * 1000) / r.total;
     const peak = memoryOf(target.pid).hwm;
@@ -88,8 +97,16 @@ async function measure(v) {
       process.kill(target.pid, 'SIGUSR2');
       gc = await gcTotals(target.pid, r.total);
     }
-    return { rps: r.rps, us, p99: r.p99, peak, gc, errors: r.errors + r.timeouts + r.non2xx };
+    let followed;
+    if (page) {
+      // What reached the page by now (it may trail the last requests by a turn or two).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const now = page.counts();
+      followed = { perRequest: (now.exchanges - seen.exchanges) / r.total, bytesPerRequest: (now.bytes - seen.bytes) / r.total };
+    }
+    return { rps: r.rps, us, p99: r.p99, peak, gc, errors: r.errors + r.timeouts + r.non2xx, ...(followed ? { page: followed } : {}) };
   } finally {
+    page?.close();
     await target.stop();
   }
 }

@@ -88,12 +88,14 @@ it('profile.js: a CPU profile and an allocation profile of corscope, mapped back
   expect(alloc.output).toMatch(/ B {2}\S+ src\/proxy\/\w+\.ts:\d+/);
 });
 
-it('ab.js: two builds and a baseline in fresh processes, with the collector\'s time per request', { timeout: 60_000 }, async () => {
-  const args = ['--out', out, '--workload', 'distinct', '--rounds', '2', '--duration', '1', '--warmup', '0', '--connections', '4', '--gc'];
+it('ab.js: two builds and a baseline in fresh processes, with the collector\'s time per request and a page following each inspector', { timeout: 60_000 }, async () => {
+  const args = ['--out', out, '--workload', 'distinct', '--rounds', '2', '--duration', '1', '--warmup', '0', '--connections', '4', '--gc', '--follow'];
   const result = await run([...args, `a=${bin}`, `b=${bin}`, 'bare=bare-keepalive'], ab);
   expect(result.code, result.output).toBe(0);
   expect(result.output.match(/^round [12] (a|b|bare) +\d+ req\/s/gm)).toHaveLength(6);
   expect(result.output).toMatch(/^round 1 b +\d+ req\/s {2}x[\d.]+ /m);
+  expect(result.output.match(/^round [12] (a|b) .* page got (0\.9\d|1\.00) exchanges\/req, \d+ B\/req$/gm)).toHaveLength(4);
+  expect(result.output).not.toMatch(/^round [12] bare .* page got/m);
   for (const name of ['a', 'b', 'bare']) {
     expect(result.output).toMatch(new RegExp(`^${name} +mean +\\d+ req/s {2}[\\d.]+ µs CPU/req .* gc µs/req minor [\\d.]+ major [\\d.]+$`, 'm'));
   }
