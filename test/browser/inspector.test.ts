@@ -2,12 +2,17 @@
  * Issue 16 in the real Chromium: the inspector open while the demo's calls run. Rows appear live
  * with the verdicts corscope logged; a blocked exchange opened shows the line Chrome printed, word
  * for word, and marks the header Chrome refused; filters, search and the keyboard work; a header
- * value of `<img src=x onerror=alert(1)>` is shown as those characters; a page opened late shows the
- * history; a page open while corscope restarts carries on by itself.
+ * value of `<img src=x onerror=alert(1)>` is shown as those characters; a row where Firefox or
+ * Safari would not do what Chrome does says so; with several APIs the opened exchange names its
+ * target and search finds it; a page opened late shows the history; a page open while corscope
+ * restarts carries on by itself.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExchangeRecord } from '../../src/index.js';
+import { createCorscope, createInspector, type ExchangeRecord } from '../../src/index.js';
+import { disagrees } from '../../src/log/browsers.js';
 import { startInspectedDemo, XSS, type InspectedDemo } from './harness/inspector-demo.js';
 import { chromiumOrReport, useBrowser } from './harness/suite.js';
 
@@ -258,6 +263,67 @@ if (chromium) {
       expect(await inspector.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('img, #detail script, #exchanges script').length)).toBe(0);
       await inspector.waitForTimeout(200);
       expect(dialogs).toEqual([]);
+    });
+
+    it('a row where Firefox or Safari would not do what Chrome does says so, and only such a row', async () => {
+      await page.evaluate(async (api) => {
+        await fetch(`${api}/acac-then-empty`, { credentials: 'include' }).catch(() => undefined);
+      }, demo.proxyUrl);
+      await settled(demo);
+      const odd = demo.records.find((r) => r.url.endsWith('/acac-then-empty'))!;
+      expect([disagrees(odd, 'firefox'), disagrees(odd, 'safari')]).toEqual([true, false]);
+      await inspector.fill('#search', '');
+      await setOnlyProblems(inspector, false);
+      await inspector.waitForSelector(`tr.row[data-key$=":${odd.id}"] .tag.other-browser`);
+      const marked = await inspector.$$eval('#exchanges tr.row', (trs) => trs.map((tr) => [tr.getAttribute('data-key'), [...tr.querySelectorAll('.tag.other-browser')].map((t) => t.getAttribute('data-browser') + ' ' + t.textContent)]));
+      const byId = new Map(demo.records.map((r) => [r.id, r]));
+      expect(marked.length).toBeGreaterThan(5);
+      for (const [key, tags] of marked) {
+        const r = byId.get(idOf(key as string))!;
+        const words = { allowed: 'allows', blocked: 'blocks', conditional: 'depends' } as const;
+        expect(tags, `#${r.id} ${r.url}`).toEqual((['firefox', 'safari'] as const).filter((b) => disagrees(r, b)).map((b) => `${b} ${b === 'firefox' ? 'Firefox' : 'Safari'} ${words[r.browsers![b].verdict]}`));
+      }
+      expect(marked.find(([key]) => idOf(key as string) === odd.id)![1]).toEqual(['firefox Firefox allows']);
+    });
+
+    it('corscope fronting several APIs: the opened exchange names its target, and search finds it', async () => {
+      const apis = await Promise.all(['users', 'auth'].map(async (name) => {
+        const server = http.createServer((req, res) => {
+          res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/plain' });
+          res.end(name);
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      }));
+      const several = createCorscope({ targets: apis.map((a) => a.origin), port: 0, closeTimeoutMs: 200 });
+      const records: ExchangeRecord[] = [];
+      several.on('exchange', (r) => records.push(r));
+      await several.listen();
+      const own = createInspector({ info: { command: 'proxy' } });
+      own.follow(several);
+      await own.listen();
+      const tab = await context.newPage();
+      try {
+        for (const { port } of several.listening) {
+          await new Promise<void>((resolve, reject) => http.get({ host: '127.0.0.1', port, path: '/me', headers: { Origin: demo.pageUrl, 'Sec-Fetch-Mode': 'cors' } }, (res) => res.resume().on('end', resolve)).on('error', reject));
+        }
+        expect(records.map((r) => r.target)).toEqual(apis.map((a) => `${a.origin}/`));
+        await tab.goto(own.url!);
+        await tab.bringToFront();
+        await setOnlyProblems(tab, false);
+        await expect.poll(async () => (await rows(tab)).length).toBe(2);
+        const auth = records[1]!;
+        await openRowOf(tab, auth);
+        expect(await tab.textContent('#detail .d-facts .target code')).toBe(auth.target);
+        await tab.fill('#search', auth.target!);
+        await expect.poll(async () => (await rows(tab)).map((r) => idOf(r.key))).toEqual([auth.id]);
+      } finally {
+        await tab.close();
+        await own.close();
+        await several.close();
+        await Promise.all(apis.map((a) => new Promise((resolve) => a.server.close(resolve))));
+        await inspector.bringToFront();
+      }
     });
 
     it('a page opened late shows what happened so far, then follows', async () => {

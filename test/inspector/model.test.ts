@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { asset, MODULES } from '../../src/inspector/page/assets.js';
 import type { ExchangeRecord } from '../../src/index.js';
+import type { BrowserVerdictKind } from '../../src/cors/browsers/index.js';
+import { disagrees, type BrowsersRecord } from '../../src/log/browsers.js';
 import { fakeRecord } from './helpers.js';
 
 const load = async (source: string) => import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
@@ -84,7 +86,7 @@ describe('filters', () => {
   m.add(entry(rec(2, { verdict: 'allowed', preflight: '1', method: 'PUT', url: 'http://h/works' })));
   m.add(entry(rec(3, { url: 'http://h/missing-acao', msg: "No 'Access-Control-Allow-Origin' header is present" })));
   m.add(entry(rec(4, { verdict: 'conditional', credentialsSign: 'cookies-before', url: 'http://h/creds' })));
-  m.add(entry(rec(5, { verdict: 'conditional', url: 'http://h/quiet' })));
+  m.add(entry(rec(5, { verdict: 'conditional', url: 'http://h/quiet', target: 'http://auth.internal:9000/' })));
   m.add(entry(rec(6, { verdict: 'not-cors', url: 'http://h/same' })));
   const visible = (filter: Partial<typeof all>) => m.units.filter((u: Unit) => model.unitVisible(u, { ...all, ...filter })).map((u: Unit) => u.head.entries[0]!.record.id);
 
@@ -99,6 +101,7 @@ describe('filters', () => {
     ['search-message', { text: 'allow-origin' }, ['3']],
     ['search-id', { text: '#4' }, ['4']],
     ['search-in-a-group-member', { text: 'PUT' }, ['1']],
+    ['search-target', { text: 'auth.internal' }, ['5']],
   ])('%s', (_name, filter, ids) => {
     expect(visible(filter as Partial<typeof all>)).toEqual(ids);
   });
@@ -106,6 +109,21 @@ describe('filters', () => {
   it('counts per verdict as the terminal shows it', () => {
     expect(m.counts).toEqual({ blocked: 1, depends: 1, ok: 3, 'not-cors': 1 });
     expect(m.problems).toBe(2);
+  });
+});
+
+describe('where Firefox or Safari disagree with Chrome', () => {
+  const browsers = (firefox: BrowserVerdictKind, safari: BrowserVerdictKind): BrowsersRecord => ({ firefox: { verdict: firefox, lines: [], reason: null }, safari: { verdict: safari, lines: [] } });
+  it.each([
+    ['no-browsers-field', rec(1, { verdict: 'allowed' }), []],
+    ['all-three-agree', rec(2, { verdict: 'blocked', browsers: browsers('blocked', 'blocked') }), []],
+    ['firefox-allows-an-empty-acac-line', rec(3, { verdict: 'conditional', browsers: browsers('allowed', 'conditional') }), [['firefox', 'allowed']]],
+    ['both-block-a-redirect-to-ftp', rec(4, { verdict: 'allowed', status: 302, browsers: browsers('blocked', 'blocked') }), [['firefox', 'blocked'], ['safari', 'blocked']]],
+    ['safari-only', rec(5, { verdict: 'blocked', browsers: browsers('blocked', 'conditional') }), [['safari', 'conditional']]],
+  ] as [string, ExchangeRecord, [string, string][]][])('%s: as log/browsers.ts disagrees() says', (_name, record, expected) => {
+    const got = (model.disagreements(record) as { browser: string; verdict: string }[]).map((d) => [d.browser, d.verdict]);
+    expect(got).toEqual(expected);
+    expect(got.map(([b]) => b)).toEqual((['firefox', 'safari'] as const).filter((b) => disagrees(record, b)));
   });
 });
 

@@ -100,6 +100,7 @@ tr.divider td { background: var(--panel); color: var(--dim); font-style: italic;
 .c-verdict .tag { margin: 0 0 0 5px; }
 .tag.bad { background: var(--blocked-bg); color: var(--blocked); }
 .tag.patched { background: var(--against-bg); color: var(--against); }
+.tag.other-browser { background: var(--depends-bg); color: var(--depends); }
 .empty { color: var(--dim); padding: 28px; text-align: center; }
 
 .detail { flex: 1; min-width: 0; overflow: auto; padding: 0 18px 28px; background: var(--bg); outline: none; }

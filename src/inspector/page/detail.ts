@@ -53,6 +53,8 @@ export function renderDetail(pane, row, entry, ctx) {
       h('span', null, 'head after ' + duration(r.durationMs)),
       h('span', null, clock(entry.time)),
       r.origin ? h('span', null, 'origin ', h('code', null, r.origin)) : null,
+      // corscope fronting several APIs: the one this exchange went to.
+      r.target ? h('span', { class: 'target' }, 'target ', h('code', null, r.target)) : null,
       h('span', null, 'initiator ' + (r.initiator === 'xhr' ? 'XMLHttpRequest' : 'fetch()')),
       h('span', null, 'credentials ' + r.credentials)),
     related.length ? h('div', { class: 'd-related' }, related) : null,

@@ -4,7 +4,19 @@ export const LIST_JS = String.raw`// The list: one row per exchange (repeats fol
 // through and a redirect chain as one group, kept in arrival order. Arrow keys move the selection,
 // Enter opens it.
 import { clock, duration, h, VERDICT_WORDS } from './dom.js';
-import { shownVerdict, unitRows, unitVisible } from './model.js';
+import { disagreements, shownVerdict, unitRows, unitVisible } from './model.js';
+
+// What another browser does where it differs from Chrome (the opened exchange shows its lines).
+const OTHER_TAG = { allowed: 'allows', blocked: 'blocks', conditional: 'depends' };
+const VERDICT_TITLE = { allowed: 'lets it through', blocked: 'blocks it', conditional: 'blocks it only with credentials', 'not-cors': 'does not judge it' };
+
+function otherBrowserTags(r) {
+  return disagreements(r).map((d) => h('span', {
+    class: 'tag other-browser',
+    'data-browser': d.browser,
+    title: d.name + ' ' + VERDICT_TITLE[d.verdict] + '; Chrome ' + VERDICT_TITLE[r.verdict] + '. Open the exchange for what ' + d.name + ' prints.',
+  }, d.name + ' ' + (OTHER_TAG[d.verdict] || d.verdict)));
+}
 
 // The URL as the host (dim, hidden when the list is narrow) and the path (what tells calls apart).
 function urlParts(url) {
@@ -29,7 +41,8 @@ export function createList(table, empty, handlers) {
       h('td', { class: 'c-verdict' }, h('span', { class: 'badge v-' + shown }, VERDICT_WORDS[shown]),
         r.verdict === 'conditional' && !r.credentialsSign ? h('span', { class: 'tag', title: 'blocked only with credentials; this page shows no sign of sending them' }, 'note') : null,
         r.upstream ? h('span', { class: 'tag bad', title: r.upstream.message }, r.upstream.code) : null,
-        r.patched ? h('span', { class: 'tag patched', title: 'patched by corscope' }, 'patched') : null),
+        r.patched ? h('span', { class: 'tag patched', title: 'patched by corscope' }, 'patched') : null,
+        otherBrowserTags(r)),
       h('td', { class: 'c-id' }, '#' + r.id, repeats > 1 ? h('span', { class: 'count', title: repeats + ' exchanges read the same; the last was #' + row.entries[repeats - 1].record.id }, '×' + repeats) : null),
       h('td', { class: 'c-method' }, r.method),
       h('td', { class: 'c-url', title: r.url },

@@ -29,11 +29,23 @@ export function repeatKey(r) {
 }
 
 export function searchText(r) {
-  return ['#' + r.id, r.method, r.url, r.origin || '', String(r.status), r.msg || '', r.chrome ? r.chrome.code + '\n' + r.chrome.message : '',
+  return ['#' + r.id, r.method, r.url, r.origin || '', r.target || '', String(r.status), r.msg || '', r.chrome ? r.chrome.code + '\n' + r.chrome.message : '',
     r.cause || '', r.diagnosis ? r.diagnosis.code + '\n' + (r.diagnosis.stack || '') : '', r.upstream ? r.upstream.code : ''].join('\n').toLowerCase();
 }
 
 const isRedirect = (r) => r.status >= 300 && r.status < 400;
+
+// The other browsers that reach another verdict than Chrome on this exchange, as the record's
+// browsers field says (disagrees() in log/browsers.ts): the list marks their rows.
+const OTHER_BROWSERS = [['firefox', 'Firefox'], ['safari', 'Safari']];
+export function disagreements(r) {
+  const out = [];
+  for (const [browser, name] of OTHER_BROWSERS) {
+    const other = r.browsers && r.browsers[browser];
+    if (other && other.verdict !== r.verdict) out.push({ browser, name, verdict: other.verdict });
+  }
+  return out;
+}
 
 // entries: { seq, time, record, lines, run } in arrival order. Returns the model.
 export function createModel(options) {

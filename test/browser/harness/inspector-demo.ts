@@ -1,6 +1,7 @@
 /**
  * The demo, in process, with the inspector following its corscope: the demo's page and API (plus
- * `/xss`, a 500 whose header and body carry markup), corscope in front of the API, and the inspector. `restart()`
+ * `/xss`, a 500 whose header and body carry markup, and `/acac-then-empty`, an answer Firefox lets
+ * through and Chrome does not), corscope in front of the API, and the inspector. `restart()`
  * replaces corscope and the inspector with new ones on the same ports, as a restarted corscope.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -50,6 +51,14 @@ export async function startInspectedDemo(): Promise<InspectedDemo> {
         ? ['Access-Control-Allow-Origin', pageUrl, 'Access-Control-Allow-Headers', 'x-note']
         : ['Content-Type', 'text/html', 'X-Debug', XSS]);
       res.end(preflight ? '' : `${XSS}<script>alert(2)</script>`);
+      return;
+    }
+    if ((req.url ?? '').startsWith('/acac-then-empty')) {
+      // Access-Control-Allow-Credentials: true, then an empty one: Firefox reads the first line,
+      // Chrome and Safari the combined value 'true, ' (test/fixtures: B-true-then-empty).
+      req.resume();
+      res.writeHead(200, ['Access-Control-Allow-Origin', pageUrl, 'Access-Control-Allow-Credentials', 'true', 'Access-Control-Allow-Credentials', '', 'Content-Type', 'text/plain']);
+      res.end('ok');
       return;
     }
     demoApi(req, res);
