@@ -114,8 +114,12 @@ export function pairs(raw: readonly string[]): HeaderLine[] {
   return out;
 }
 
-/** The header lines an upstream test handler writes, kept verbatim. */
+/**
+ * The header lines an upstream test handler writes, kept verbatim: Node adds no Date line (a test
+ * that repeats an exchange would otherwise see another answer whenever it straddles a second).
+ */
 export function writeRaw(res: ServerResponse, status: number, headers: readonly HeaderLine[], body = ''): void {
+  res.sendDate = false;
   res.writeHead(status, headers.flatMap(([n, v]) => [n, v]));
   res.end(body);
 }
