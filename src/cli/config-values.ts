@@ -6,6 +6,7 @@
  */
 import type { Options } from 'yargs';
 import { UsageError } from './errors.js';
+import { STACK_NAMES } from '../diagnose/types.js';
 
 /** A command's options as yargs knows them: `type`, `choices`, `array` are what a value must fit. */
 export type OptionTable = Readonly<Record<string, Pick<Options, 'type' | 'choices' | 'array'>>>;
@@ -66,7 +67,7 @@ function checkValue(value: unknown, option: OptionTable[string], key: string, wh
 }
 
 /**
- * `target`: one URL, or several APIs, each a URL or `{ "url", "port"?, "publicUrl"? }` (the
+ * `target`: one URL, or several APIs, each a URL or `{ "url", "port"?, "publicUrl"?, "stack"? }` (the
  * several-target form the command line writes `URL=PORT`). Passed on as written: the command
  * checks the URLs themselves, with the same messages as for the flag.
  */
@@ -79,7 +80,7 @@ function checkTarget(value: unknown, where: string): string | unknown[] {
   return value;
 }
 
-const TARGET_KEYS = ['url', 'port', 'publicUrl'];
+const TARGET_KEYS = ['url', 'port', 'publicUrl', 'stack'];
 
 function checkTargetItem(item: unknown, at: string): void {
   if (typeof item === 'string') return;
@@ -93,6 +94,8 @@ function checkTargetItem(item: unknown, at: string): void {
     throw new UsageError(`${at} "port" must be a whole number from 0 to 65535, got ${describe(port)}`);
   }
   if (publicUrl !== undefined && typeof publicUrl !== 'string') throw new UsageError(`${at} "publicUrl" must be a string, got ${describe(publicUrl)}`);
+  const { stack } = item;
+  if (stack !== undefined && !(STACK_NAMES as readonly unknown[]).includes(stack)) throw new UsageError(`${at} "stack" must be one of ${STACK_NAMES.join(', ')}, got ${describe(stack)}`);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -13,6 +13,8 @@ export interface TargetSpec {
   readonly port?: number;
   /** The URL the browser uses for it, when something sits in front of corscope. */
   readonly publicUrl?: string | URL;
+  /** Its server stack, when corscope cannot tell it from the wire (default: the `stack` option). */
+  readonly stack?: StackName;
 }
 
 export interface CorscopeOptions {
@@ -73,6 +75,7 @@ export interface ResolvedTarget {
   readonly url: URL;
   readonly port: number;
   readonly publicUrl: URL | undefined;
+  readonly stack?: StackName;
 }
 
 export interface ResolvedOptions {
@@ -161,16 +164,16 @@ export function resolveTargets(options: CorscopeOptions): ResolvedTarget[] {
   }
   const base = checkPort(options.port ?? 8081, 'port');
   let next = base;
-  return specs.map(({ url, port, publicUrl }) => {
-    if (port !== undefined) return { url, port, publicUrl };
-    if (base === 0) return { url, port: 0, publicUrl };
+  return specs.map(({ port, ...spec }) => {
+    if (port !== undefined) return { ...spec, port };
+    if (base === 0) return { ...spec, port: 0 };
     while (named.has(next)) next++;
-    if (next > 65535) throw new OptionsError(`no port left above ${base} for the target ${url.href}`);
-    return { url, port: next++, publicUrl };
+    if (next > 65535) throw new OptionsError(`no port left above ${base} for the target ${spec.url.href}`);
+    return { ...spec, port: next++ };
   });
 }
 
-function parseTargetSpec(spec: string | URL | TargetSpec, index: number): { url: URL; port?: number; publicUrl: URL | undefined } {
+function parseTargetSpec(spec: string | URL | TargetSpec, index: number): { url: URL; port?: number; publicUrl: URL | undefined; stack?: StackName } {
   if (typeof spec === 'string' || spec instanceof URL) return { url: parseHttpUrl(spec, 'target'), publicUrl: undefined };
   if (spec === null || typeof spec !== 'object' || spec.url === undefined) throw new OptionsError(`target ${index + 1} has no url (expected e.g. { url: 'http://localhost:3000', port: 8082 })`);
   const url = parseHttpUrl(spec.url, 'target');
@@ -178,6 +181,7 @@ function parseTargetSpec(spec: string | URL | TargetSpec, index: number): { url:
     url,
     ...(spec.port === undefined ? {} : { port: checkPort(spec.port, `port of the target ${url.href}`) }),
     publicUrl: spec.publicUrl === undefined ? undefined : parseHttpUrl(spec.publicUrl, 'public URL'),
+    ...(spec.stack === undefined ? {} : { stack: parseStack(spec.stack) }),
   };
 }
 

@@ -79,7 +79,8 @@ export class CorscopeServer extends EventEmitter<CorscopeEvents> {
       this.memories.push(memory);
       const label = this.fronts.several ? target.url.href : undefined;
       return new TargetListener({
-        options: i === 0 ? resolved : { ...resolved, target: target.url, port: target.port, publicUrl: target.publicUrl },
+        // Each listener sees its own target (and stack, when given for it) as the options' own.
+        options: { ...resolved, target: target.url, port: target.port, publicUrl: target.publicUrl, stack: target.stack ?? resolved.stack },
         memory,
         fronts: this.fronts,
         front,

@@ -167,7 +167,8 @@ describe('loadConfig: every fault is one line naming the file', () => {
     ['target-item-port-fraction', { [CONFIG]: json({ target: [{ url: 'http://localhost:3000', port: 80.5 }] }) }, undefined, `corscope.config.json: 'target[0]' "port" must be a whole number from 0 to 65535, got 80.5`],
     ['target-item-port-text', { [CONFIG]: json({ target: [{ url: 'http://localhost:3000', port: '8082' }] }) }, undefined, `corscope.config.json: 'target[0]' "port" must be a whole number from 0 to 65535, got "8082"`],
     ['target-item-public-url', { [CONFIG]: json({ target: [{ url: 'http://localhost:3000', publicUrl: true }] }) }, undefined, `corscope.config.json: 'target[0]' "publicUrl" must be a string, got true`],
-    ['target-item-unknown-key', { [CONFIG]: json({ target: [{ url: 'http://localhost:3000', prot: 8082 }] }) }, undefined, `corscope.config.json: 'target[0]' has an unknown key 'prot' (a target takes url, port, publicUrl); did you mean 'port'?`],
+    ['target-item-bad-stack', { [CONFIG]: json({ target: [{ url: 'http://localhost:3000', stack: 'rails' }] }) }, undefined, `corscope.config.json: 'target[0]' "stack" must be one of express, fastify, koa, hono, hapi, nestjs, flask, django, fastapi, aiohttp, rack, go, spring, aspnetcore, nginx, apache, caddy, got "rails"`],
+    ['target-item-unknown-key', { [CONFIG]: json({ target: [{ url: 'http://localhost:3000', prot: 8082 }] }) }, undefined, `corscope.config.json: 'target[0]' has an unknown key 'prot' (a target takes url, port, publicUrl, stack); did you mean 'port'?`],
   ])('%s', (_name, files, path, message) => {
     expect(faultOf(files, path)).toBe(message);
   });

@@ -123,6 +123,19 @@ describe('several targets, one corscope', () => {
   });
 });
 
+describe('a stack per target', () => {
+  it("each target's diagnosis is written for its own stack (`{ url, stack }`), the `stack` option for the others", async () => {
+    const bare = () => ({ status: 200, headers: [] as HeaderLine[] });
+    const a = await target('a', { '/x': bare });
+    const b = await target('b', { '/x': bare });
+    const c = await target('c', { '/x': bare });
+    const { records, ports } = await corscope([a.origin, { url: b.origin, stack: 'django' }, c.origin], { stack: 'express' });
+    for (const port of ports) await send(port, { path: '/x', headers: cors() });
+    const stackOf = (name: string) => records.find((r) => r.target === `${name}/`)?.diagnosis?.stack;
+    expect([stackOf(a.origin), stackOf(b.origin), stackOf(c.origin)]).toEqual(['express', 'django', 'express']);
+  });
+});
+
 describe('Location rewriting across fronts', () => {
   const fronts = new Fronts([
     { target: new URL('http://127.0.0.1:3000'), publicUrl: undefined, port: 8081 },
