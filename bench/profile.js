@@ -1,5 +1,5 @@
 // CPU profile of corscope under load (issue 7): `node bench/profile.js [--workload simple|pairs|big|distinct]
-// [--duration s] [--patch] [--target bare-keepalive] [--log-level info] [--top n] [--analyze file.cpuprofile]`.
+// [--duration s] [--patch] [--target bare-keepalive] [--log-level info] [--args '--no-ui'] [--top n] [--analyze file.cpuprofile]`.
 // Runs the CLI with --cpu-prof against the bench upstream, then prints where the samples went:
 // self time by function (corscope's own code mapped back to src/*.ts:line), and inclusive time of
 // the stages of an exchange (judge, record, pino, http-proxy-3, Node's http).
@@ -25,6 +25,8 @@ const { values: flags } = parseFlags({
     // bare-keepalive: the same profile of the baseline, to see what corscope adds
     target: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
+    // More flags for corscope, space-separated (e.g. --args '--no-ui').
+    args: { type: 'string', default: '' },
     top: { type: 'string', default: '25' },
     analyze: { type: 'string' },
     callers: { type: 'string', default: 'writev,writeLatin1String,writeUtf8String,(garbage collector)' },
@@ -49,7 +51,7 @@ if (!file) {
   const target = await startTarget(flags.target ?? (flags.patch ? 'corscope-patch' : 'corscope'), upstream, {
     logFile: `${OUT}/logs/profile.ndjson`,
     nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
-    extraArgs: ['--log-level', flags['log-level']],
+    extraArgs: ['--log-level', flags['log-level'], ...flags.args.split(' ').filter(Boolean)],
   });
   const workload = WORKLOADS[flags.workload];
   const r = await load(target.url, { requests: workload.requests, connections: Number(flags.connections), duration: Number(flags.duration) });
@@ -144,7 +146,7 @@ async function allocation() {
   const target = await startTarget(kind, upstream, {
     logFile: `${OUT}/logs/profile.ndjson`,
     nodeArgs: ['--import', fileURLToPath(new URL('./lib/heap-sampler.js', import.meta.url))],
-    extraArgs: kind.startsWith('corscope') ? ['--log-level', flags['log-level']] : [],
+    extraArgs: kind.startsWith('corscope') ? ['--log-level', flags['log-level'], ...flags.args.split(' ').filter(Boolean)] : [],
   });
   const { requests } = WORKLOADS[flags.workload];
   const connections = Number(flags.connections);

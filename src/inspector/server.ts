@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { lineWrittenFor } from '../log/logger.js';
 import type { ExchangeRecord } from '../log/record.js';
 import type { CorscopeServer } from '../proxy/server.js';
 import { resumeAfter, sharesItsParts, storedFrame } from './frame.js';
@@ -114,20 +115,29 @@ export class Inspector {
 
   /** Adds a record (as emitted) to the history and sends it to the pages following. */
   push(record: ExchangeRecord, time: number = Date.now()): void {
-    const text = sharesItsParts(record) ? undefined : storedFrame(this.instance, this.history.last + 1, time, record, this.logSecrets);
-    this.history.add(record, time, text);
-    this.stream.notify();
+    this.add(record, time, undefined);
   }
 
-  /** Shows every record `corscope` emits from now on, with its header lines; returns the undo. */
+  /**
+   * Shows every record `corscope` emits from now on, with its header lines; returns the undo. A
+   * record its log just wrote is kept as that line (log/logger.ts), not serialized again.
+   */
   follow(corscope: CorscopeServer): () => void {
-    const listener = (record: ExchangeRecord): void => this.push(record);
+    const { logger } = corscope.options;
+    const listener = (record: ExchangeRecord): void => this.add(record, Date.now(), logger && lineWrittenFor(logger, record));
     corscope.keepWire = true;
     corscope.on('exchange', listener);
     return () => {
       corscope.off('exchange', listener);
       corscope.keepWire = false;
     };
+  }
+
+  /** `line`: the NDJSON line the log wrote for `record`, when it did. */
+  private add(record: ExchangeRecord, time: number, line: string | undefined): void {
+    const text = sharesItsParts(record) ? undefined : storedFrame(this.instance, this.history.last + 1, time, record, this.logSecrets, line);
+    this.history.add(record, time, text);
+    this.stream.notify();
   }
 
   close(): Promise<void> {

@@ -76,6 +76,28 @@ export function isDevNull(fd: number): boolean {
   }
 }
 
+/**
+ * The line a logger wrote last, and the object it was written for: the inspector keeps a record
+ * it has no page for as this very line (its history, inspector/history.ts), rather than
+ * serializing the record a second time. One object and one string per logger.
+ */
+interface LastLine {
+  obj: object | undefined;
+  line: string | undefined;
+}
+
+const LAST_LINES = new WeakMap<object, LastLine>();
+
+/**
+ * The NDJSON line `logger` (made by createLogger) wrote for `obj` by `logger[level](obj)`, when
+ * that was the last line it wrote (`{"level":…,"time":…,` then obj's fields, as JSON.stringify
+ * writes them); undefined otherwise (a level it does not write, another logger).
+ */
+export function lineWrittenFor(logger: object, obj: object): string | undefined {
+  const last = LAST_LINES.get(logger);
+  return last !== undefined && last.obj === obj ? last.line : undefined;
+}
+
 export function createLogger(options: LoggerOptions): CorscopeLogger {
   const out = options.stdout ?? process.stdout;
   const closers: (() => Promise<void>)[] = [];
@@ -105,16 +127,31 @@ export function createLogger(options: LoggerOptions): CorscopeLogger {
     closers.push(() => file.end());
     streams.push({ stream: file, level: floor });
   }
+  const last: LastLine = { obj: undefined, line: undefined };
   const logger = pino(
     {
       level,
       base: undefined,
       timestamp: pino.stdTimeFunctions.epochTime,
+      // Which object the next line is made of, then the line: lineWrittenFor() pairs them.
+      formatters: {
+        log: (obj: Record<string, unknown>) => {
+          last.obj = obj;
+          return obj;
+        },
+      },
+      hooks: {
+        streamWrite: (line: string) => {
+          last.line = line;
+          return line;
+        },
+      },
     },
     // One destination (the usual case: a terminal, or a file with stdout to /dev/null) is written
     // directly; multistream's per-line fan-out is only paid when there are two.
     streams.length === 1 ? streams[0]!.stream : pino.multistream(streams),
   );
+  LAST_LINES.set(logger, last);
   return {
     logger,
     close: async () => {
