@@ -25,7 +25,7 @@ afterEach(async () => {
 const expected = (seq: number, time: number, record: ExchangeRecord, logSecrets: boolean): string => JSON.stringify({ seq, time, record, lines: shownLines(record, logSecrets) });
 const dataOf = (frame: string): string => /^id: i\.\d+\nevent: exchange\ndata: (.*)\n\n$/s.exec(frame)![1]!;
 
-describe('the lines, written line by line, as JSON.stringify writes them', () => {
+describe('the lines, as JSON.stringify writes them, redacted as the log redacts', () => {
   // Names and values of every kind: quotes, backslashes, control characters, lone and paired surrogates, Latin-1.
   const text = fc.oneof(
     fc.string({ maxLength: 12 }),
