@@ -326,6 +326,42 @@ if (chromium) {
       }
     });
 
+    it("the answer's cookies: what corscope rewrote so the browser keeps them, and what Chrome refuses anyway (names, never values)", async () => {
+      const api = http.createServer((req, res) => {
+        res.writeHead(200, ['Access-Control-Allow-Origin', demo.pageUrl, 'Set-Cookie', 'sid=v4lue; Domain=127.0.0.1; Path=/', 'Set-Cookie', 'theme=dark; SameSite=None']);
+        res.end('ok');
+      });
+      await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+      const origin = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      const proxy = createCorscope({ target: origin, port: 0, closeTimeoutMs: 200 });
+      const records: ExchangeRecord[] = [];
+      proxy.on('exchange', (r) => records.push(r));
+      await proxy.listen();
+      const own = createInspector({ info: { command: 'proxy' } });
+      own.follow(proxy);
+      await own.listen();
+      const tab = await context.newPage();
+      try {
+        await new Promise<void>((resolve, reject) => http.get({ host: '127.0.0.1', port: proxy.port, path: '/login', headers: { Host: `localhost:${proxy.port}`, Origin: demo.pageUrl, 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Site': 'same-site' } }, (res) => res.resume().on('end', resolve)).on('error', reject));
+        await tab.goto(own.url!);
+        await tab.bringToFront();
+        await setOnlyProblems(tab, false);
+        await expect.poll(async () => (await rows(tab)).length).toBe(1);
+        await openRowOf(tab, records[0]!);
+        const text = await tab.textContent('#detail section.card:has(li.cookie)');
+        expect(text).toContain('Cookies Chrome refuses');
+        expect(text).toContain('sid rewritten by corscope: Domain=127.0.0.1 dropped');
+        expect(text).toContain('themeChrome refuses it (SameSiteNoneInsecure)');
+        expect(await tab.textContent('#detail')).not.toContain('v4lue');
+      } finally {
+        await tab.close();
+        await own.close();
+        await proxy.close();
+        await new Promise((resolve) => api.close(resolve));
+        await inspector.bringToFront();
+      }
+    });
+
     it('a page opened late shows what happened so far, then follows', async () => {
       const late = await context.newPage();
       await late.goto(demo.inspectorUrl);

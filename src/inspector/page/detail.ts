@@ -30,6 +30,21 @@ function field(label, ...value) {
   return h('div', { class: 'field' }, h('span', { class: 'label' }, label), h('div', { class: 'value' }, ...value));
 }
 
+/** The answer's cookies corscope rewrote so the browser keeps them, and those Chrome refuses anyway (names only). */
+function cookiesCard(cookies) {
+  const refused = cookies.some((c) => c.rejected);
+  return card(refused ? 'Cookies Chrome refuses' : 'Cookies', refused ? 'bad' : 'cookies', h('ul', null, cookies.map((c) => {
+    const changes = [];
+    if (c.domain) changes.push('Domain=' + c.domain.from + (c.domain.to === null ? ' dropped (host-only on the browser\'s host)' : ' \u2192 ' + c.domain.to));
+    if (c.path) changes.push('Path=' + c.path.from + ' \u2192 ' + c.path.to);
+    return h('li', { class: 'cookie' },
+      h('code', null, c.name),
+      changes.length ? h('span', null, ' rewritten by corscope: ' + changes.join(', ')) : null,
+      c.rejected ? h('div', { class: 'bad' }, 'Chrome refuses it (' + c.rejected.code + '): ' + c.rejected.message) : null,
+      c.warning ? h('div', { class: 'warn' }, c.warning.message) : null);
+  })));
+}
+
 export function renderDetail(pane, row, entry, ctx) {
   const r = entry.record;
   const shown = shownVerdict(r);
@@ -108,6 +123,7 @@ export function renderDetail(pane, row, entry, ctx) {
   if (warnings.length) pane.append(card('Warnings', 'warn', h('ul', null, warnings.map((f) => finding(f)))));
 
   if (r.body) pane.append(bodyCard(r));
+  if (r.cookies && r.cookies.length) pane.append(cookiesCard(r.cookies));
   pane.append(card('The record', 'record',
     h('details', null, h('summary', null, 'as the log writes it (NDJSON: one line)'), copyButton(JSON.stringify(r), 'copy JSON'), h('pre', { class: 'json' }, JSON.stringify(r, null, 2)))));
 }
