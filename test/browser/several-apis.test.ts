@@ -6,7 +6,6 @@
  * `Origin: null`), a call Chrome lets through has no blocked record, and each record names its target.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCorscope, type CorscopeServer, type ExchangeRecord } from '../../src/index.js';
@@ -14,34 +13,21 @@ import { startDemoServers } from '../../src/demo/run.js';
 import { isCorsLine } from './harness/cases.js';
 import { describeRecords } from './harness/corscope.js';
 import { chromiumOrReport, useBrowser } from './harness/suite.js';
+import { listenLoopback, type Listening } from './harness/upstream.js';
 
 type Answer = { status: number; headers: [string, string][] };
 type Script = Record<string, (req: IncomingMessage) => Answer>;
 
-function listen(server: http.Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
 /** A scripted API: each path answers as written; a preflight to a path it knows gets its headers too. */
-function api(script: () => Script): http.Server {
-  return http.createServer((req: IncomingMessage, res: ServerResponse) => {
+function api(script: () => Script): http.RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     const path = (req.url ?? '/').split('?')[0]!;
     const route = script()[path];
     const answer = route ? route(req) : { status: 404, headers: [] };
     res.writeHead(answer.status, answer.headers.flat());
     res.end(answer.status === 204 || (answer.status >= 300 && answer.status < 400) ? '' : '{"ok":true}');
-  });
+  };
 }
 
 const chromium = chromiumOrReport();
@@ -49,10 +35,15 @@ const chromium = chromiumOrReport();
 if (chromium) {
   const browser = useBrowser(chromium);
   let page = '';
-  let pageServer: http.Server;
-  let apiA: http.Server;
-  let apiB: http.Server;
-  let elsewhere: http.Server;
+  const servers: Listening[] = [];
+  /** Listens on loopback (both 127.0.0.1 and ::1, a port Chrome allows); closed after the file. */
+  const serve = async (handler: http.RequestListener): Promise<number> => {
+    const listening = await listenLoopback(handler);
+    servers.push(listening);
+    return listening.port;
+  };
+  /** A scripted API on loopback: its origin as corscope's target names it. */
+  const apiAt = async (script: () => Script): Promise<string> => `http://127.0.0.1:${await serve(api(script))}`;
   let targetA = '';
   let targetB = '';
   let elsewhereUrl = '';
@@ -65,13 +56,13 @@ if (chromium) {
   const allowPage = (): [string, string][] => [['Access-Control-Allow-Origin', page], ['Access-Control-Allow-Credentials', 'true'], ['Vary', 'Origin']];
 
   beforeAll(async () => {
-    pageServer = http.createServer((req, res) => {
+    const pagePort = await serve((req, res) => {
       req.resume();
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<!doctype html><title>two APIs</title>');
     });
-    page = `http://localhost:${await listen(pageServer)}`;
-    apiB = api(() => ({
+    page = `http://localhost:${pagePort}`;
+    targetB = await apiAt(() => ({
       '/me': () => ({ status: 200, headers: allowPage() }),
       // The sign-in page allows the page's origin, not the `null` a cross-origin redirect leaves.
       '/login': () => ({ status: 200, headers: allowPage() }),
@@ -80,10 +71,8 @@ if (chromium) {
       '/items': () => ({ status: 204, headers: [...allowPage(), ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }),
       '/items-null': (req) => ({ status: 204, headers: [['Access-Control-Allow-Origin', req.headers.origin ?? ''], ['Access-Control-Allow-Credentials', 'true'], ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }),
     }));
-    targetB = `http://127.0.0.1:${await listen(apiB)}`;
-    elsewhere = api(() => ({ '/login': () => ({ status: 200, headers: [] }) }));
-    elsewhereUrl = `http://127.0.0.1:${await listen(elsewhere)}`;
-    apiA = api(() => ({
+    elsewhereUrl = await apiAt(() => ({ '/login': () => ({ status: 200, headers: [] }) }));
+    targetA = await apiAt(() => ({
       '/data': () => ({ status: 200, headers: allowPage() }),
       // A redirect to B's own address: corscope points it at its listener for B.
       '/to-b': () => ({ status: 302, headers: [...allowPage(), ['Location', `${targetB}/login?next=%2Fto-b`]] }),
@@ -97,7 +86,6 @@ if (chromium) {
         ? { status: 204, headers: [...allowPage(), ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Allow-Headers', 'content-type']] }
         : { status: 307, headers: [...allowPage(), ['Location', `${targetB}/items-null`]] }),
     }));
-    targetA = `http://127.0.0.1:${await listen(apiA)}`;
     corscope = createCorscope({ targets: [targetA, targetB], port: 0, closeTimeoutMs: 500 });
     corscope.on('exchange', (r) => records.push(r));
     await corscope.listen();
@@ -107,7 +95,7 @@ if (chromium) {
   });
   afterAll(async () => {
     await Promise.all([corscope?.close(), patched?.close()]);
-    await Promise.all([pageServer, apiA, apiB, elsewhere].map((s) => s && close(s)));
+    await Promise.all(servers.map((s) => s.close()));
   });
 
   /** Calls `url` from the page with credentials; Chrome's CORS lines and whether the call resolved. */
