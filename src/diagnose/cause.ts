@@ -18,6 +18,11 @@ export interface Cause {
   readonly location?: string;
   /** The other cause the same answer fits equally well (the fix then covers both). */
   readonly alternative?: DiagnosisCode;
+  /**
+   * Set when the fix belongs to the server whose redirect led here (an API that sent a fetch to
+   * another origin's sign-in page), not to the one that answered: its stack and its route.
+   */
+  readonly fixAtRedirect?: boolean;
 }
 
 const ACAO = 'access-control-allow-origin';
@@ -84,7 +89,7 @@ export function determineCause(input: DiagnosisInput): Cause {
     const acao = normalizedHeader(headers, 'access-control-allow-origin');
     if (cors.length === 0) evidence.push(`${status} with no CORS headers here`);
     else if (originHeaderOf(exchange) === 'null') evidence.push(`after that hop the browser sends Origin: null, and Access-Control-Allow-Origin here is '${acao ?? ''}'`);
-    return { code: 'redirect-to-login', evidence };
+    return { code: 'redirect-to-login', evidence, location: exchange.request.url, fixAtRedirect: true };
   }
 
   if (cors.length === 0) {

@@ -9,15 +9,18 @@ import { fixContext } from './context.js';
 import { genericFix } from './generic.js';
 import { recogniseStack } from './recognise.js';
 import { STACK_BY_NAME } from './stacks/index.js';
-import type { Diagnosis, DiagnosisCode, DiagnosisInput } from './types.js';
+import type { Diagnosis, DiagnosisCode, DiagnosisInput, Observation } from './types.js';
 
 export function diagnose(input: DiagnosisInput): Diagnosis | undefined {
   const { verdict } = input;
   const failing = verdict.verdict === 'blocked' || verdict.verdict === 'conditional';
   const cause = failing ? determineCause(input) : leavingRedirect(input);
   if (!cause) return undefined;
-  const recognition = recogniseStack(input, cause.code);
-  const context = fixContext(input, cause);
+  // An API that sent a fetch to another origin's sign-in page is fixed where it redirected: that
+  // answer names its stack and its route (the sign-in server's own answer is not the one to change).
+  const at = cause.fixAtRedirect && input.redirectedBy ? redirectingServer(input, input.redirectedBy) : input;
+  const recognition = recogniseStack(at, cause.code);
+  const context = fixContext(at, cause);
   const profile = recognition.stack ? STACK_BY_NAME.get(recognition.stack) : undefined;
   const write = (code: DiagnosisCode): string => {
     const forCode = { ...context, code };
@@ -32,6 +35,12 @@ export function diagnose(input: DiagnosisInput): Diagnosis | undefined {
     fix,
     ...(prediction ? { prediction } : {}),
   };
+}
+
+/** The diagnosis input as seen from the redirect that led here: its answer, its server's stack. */
+function redirectingServer(input: DiagnosisInput, redirect: Observation): DiagnosisInput {
+  const { stack: _ignored, history: _history, preflight: _preflight, ...rest } = input;
+  return { ...rest, exchange: redirect, ...(input.redirectedByStack ? { stack: input.redirectedByStack } : {}) };
 }
 
 /** An allowed redirect to a sign-in page corscope does not front: the failure comes after it. */

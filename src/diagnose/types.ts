@@ -131,6 +131,8 @@ export interface DiagnosisInput {
   readonly preflight?: { readonly observation: Observation; readonly verdict: Verdict; readonly id?: string };
   /** For the last hop of a redirect chain: the redirect answer that led here. */
   readonly redirectedBy?: Observation;
+  /** The stack the user named for the server that answered `redirectedBy` (another target's `stack`). */
+  readonly redirectedByStack?: StackName;
   /** What this server did before (the failing exchange itself not included). */
   readonly history?: ServerHistory;
   /**

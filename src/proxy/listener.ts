@@ -293,6 +293,7 @@ export class TargetListener {
       initialUrl: session.context.redirect?.initialUrl ?? session.request.url,
       redirect: { stage: session.stage, request: session.request, response },
       ...(tainted ? { tainted: { pageOrigin } } : {}),
+      ...(this.options.stack ? { stack: this.options.stack } : {}),
     });
   }
 

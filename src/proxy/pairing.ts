@@ -1,5 +1,5 @@
 import type { Verdict } from '../cors/types.js';
-import type { Observation } from '../diagnose/types.js';
+import type { Observation, StackName } from '../diagnose/types.js';
 
 /**
  * Bounded memory of what the browser did a moment ago: which preflight let an actual request
@@ -118,6 +118,8 @@ export interface RedirectHopSeen {
    * sends `Origin: null`, and Chrome's line still names the page's origin.
    */
   readonly tainted?: { readonly pageOrigin: string };
+  /** The stack the user named for the target that redirected (its `stack` option). */
+  readonly stack?: StackName;
 }
 
 /** Redirect hops corscope routed back through itself; the next request uses Chrome's "redirected from". */

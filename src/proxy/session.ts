@@ -9,7 +9,7 @@ import type { ExchangeContext, HeaderLine, RequestSnapshot, ResponseSnapshot, St
 import { buildRecord, judgedFields, levelFor, summarize, withBrowsers, withHeaders, type CredentialsSign, type ExchangeRecord, type UpstreamFailure } from '../log/record.js';
 import { keepWire } from '../log/wire.js';
 import { diagnose, observe } from '../diagnose/index.js';
-import type { BodyExcerpt, DiagnosisInput, Observation, ServerHistory } from '../diagnose/types.js';
+import type { BodyExcerpt, DiagnosisInput, Observation, ServerHistory, StackName } from '../diagnose/types.js';
 import { browserOrigin, browserUrl, initiatorOf, requestSnapshot } from './exchange.js';
 import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
@@ -65,6 +65,8 @@ export interface Session {
   preflightSeen?: SeenPreflight;
   /** After a redirect corscope saw: that redirect answer. */
   redirectedBy?: Observation;
+  /** The stack named for the target that redirected here (`stack` of that target). */
+  redirectedByStack?: StackName;
 }
 
 export function openSession(req: IncomingMessage, options: ResolvedOptions, memory: Memory, fallbackHost: string): Session {
@@ -100,6 +102,7 @@ export function startSession(request: RequestSnapshot, addressed: string, option
   if (paired) session.preflight = paired.preflight;
   if (paired?.seen) session.preflightSeen = paired.seen;
   if (hop?.redirect) session.redirectedBy = hop.redirect;
+  if (hop?.stack) session.redirectedByStack = hop.stack;
   return session;
 }
 
@@ -187,6 +190,7 @@ function diagnosisInput(session: Session, verdict: Verdict, response: ResponseSn
     ...(session.origin && memory.credentialed.has(session.origin) ? { usesCredentials: true } : {}),
     ...(session.preflightSeen ? { preflight: session.preflightSeen } : {}),
     ...(session.redirectedBy ? { redirectedBy: session.redirectedBy } : {}),
+    ...(session.redirectedByStack ? { redirectedByStack: session.redirectedByStack } : {}),
     ...(options.stack ? { stack: options.stack } : {}),
   };
 }

@@ -77,7 +77,8 @@ describe('several targets, one corscope', () => {
 
   it("a redirect from A to B's own address is pointed at corscope's port for B; the next hop carries Chrome's '(redirected from …)' and the tainted origin", async () => {
     const b = await target('b', { '/login': () => ({ status: 200, headers: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true']] }) });
-    const a = await target('a', { '/me': () => ({ status: 302, headers: [['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true'], ['Location', `${b.origin}/login?next=%2Fme`]] }) });
+    // A is an Express app (it says so); B, the sign-in server, says nothing of itself.
+    const a = await target('a', { '/me': () => ({ status: 302, headers: [['X-Powered-By', 'Express'], ['Access-Control-Allow-Origin', PAGE], ['Access-Control-Allow-Credentials', 'true'], ['Location', `${b.origin}/login?next=%2Fme`]] }) });
     const { records, ports } = await corscope([a.origin, b.origin]);
     const [pa, pb] = ports as [number, number];
     const first = await send(pa, { path: '/me', headers: cors([['Cookie', 'sid=1']]) });
@@ -95,7 +96,9 @@ describe('several targets, one corscope', () => {
       `http://localhost:${pa}/me redirected the call (302) to this sign-in page on another origin`,
       `after that hop the browser sends Origin: null, and Access-Control-Allow-Origin here is '${PAGE}'`,
     ]));
-    expect(hop.diagnosis?.fix).toMatch(/401/);
+    // The fix is A's, in A's terms: the route that redirected, the Express way to answer 401.
+    expect(hop.diagnosis).toMatchObject({ stack: 'express' });
+    expect(hop.diagnosis?.fix).toMatch(/^GET \/me was redirected to a sign-in page \(http:\/\/localhost:\d+\/login\?next=%2Fme\).*res\.status\(401\)/);
   });
 
   it('a cross-origin hop to an API route (not a sign-in page) that allows only the page: the evidence says the Origin became null', async () => {
@@ -133,6 +136,18 @@ describe('a stack per target', () => {
     for (const port of ports) await send(port, { path: '/x', headers: cors() });
     const stackOf = (name: string) => records.find((r) => r.target === `${name}/`)?.diagnosis?.stack;
     expect([stackOf(a.origin), stackOf(b.origin), stackOf(c.origin)]).toEqual(['express', 'django', 'express']);
+  });
+});
+
+describe('the stack named for the target that redirected', () => {
+  it("a sign-in hop's fix is written for the redirecting target's stack (`{ url, stack }`), not the sign-in server's", async () => {
+    const b = await target('b', { '/login': () => ({ status: 200, headers: [] }) });
+    const a = await target('a', { '/me': () => ({ status: 302, headers: [['Access-Control-Allow-Origin', PAGE], ['Location', `${b.origin}/login`]] }) });
+    const { records, ports } = await corscope([{ url: a.origin, stack: 'django' }, { url: b.origin, stack: 'express' }]);
+    await send(ports[0]!, { path: '/me', headers: cors() });
+    await send(ports[1]!, { path: '/login', headers: [['Origin', 'null'], ['Sec-Fetch-Mode', 'cors']] });
+    expect(records[1]!.diagnosis).toMatchObject({ code: 'redirect-to-login', stack: 'django' });
+    expect(records[1]!.diagnosis?.fix).toContain('@login_required');
   });
 });
 
