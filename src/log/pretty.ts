@@ -2,7 +2,7 @@
  * The terminal view: pino writes NDJSON lines into this stream and it prints a compact block per
  * exchange. Colour only on a TTY and never when NO_COLOR is set (https://no-color.org).
  */
-import type { CookieFact } from '../proxy/cookies.js';
+import type { CookieFact } from '../cookies/index.js';
 import type { Finding } from '../cors/types.js';
 import type { OtherBrowser } from '../cors/browsers/index.js';
 import { disagrees } from './browsers.js';

@@ -2,7 +2,7 @@
  * The shape of what corscope logs and emits: one record per exchange, fields stable (documented in
  * the README). The same object goes to the `exchange` event and to pino.
  */
-import type { CookieFact } from '../proxy/cookies.js';
+import type { CookieFact } from '../cookies/index.js';
 import type {
   CredentialsKnowledge,
   Finding,

@@ -24,7 +24,7 @@ import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathO
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Published, type Session } from './session.js';
 import type { Fronts, FrontedTarget } from './fronts.js';
 import { redirectTaints } from '../cors/index.js';
-import { cookiesOf, cookieTargetOf, initiatorOf, setsCookie, type CookieScope } from './cookies.js';
+import { cookiesOf, cookieTargetOf, initiatorOf, setsCookie, type CookieScope } from '../cookies/index.js';
 import { tapBody } from './body-tap.js';
 import { BODY_EXCERPT_BYTES, bodyExcerpt } from '../log/body.js';
 import type { BodyExcerpt } from '../diagnose/types.js';

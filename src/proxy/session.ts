@@ -15,7 +15,7 @@ import type { ResolvedOptions } from './options.js';
 import { applyPatch, mayPatch, withExpose } from './patch.js';
 import type { EchoMemory, PreflightPairing, RedirectMemory, SeenPreflight } from './pairing.js';
 import { deepFreeze, judgmentKey, type Judgment, type JudgmentCache } from './judgments.js';
-import type { CookieFact } from './cookies.js';
+import type { CookieFact } from '../cookies/index.js';
 
 export interface Memory {
   readonly pairing: PreflightPairing;

@@ -1,7 +1,7 @@
 /**
  * The record's `cookies` field through a real corscope (issue 17): what was rewritten, what Chrome
  * refuses anyway, at which level it is logged and how the terminal shows it. Chrome's rules are
- * test/proxy/cookies.test.ts (from test/fixtures/chrome-cookies.json); the live proof is
+ * test/cookies/cookies.test.ts (from test/fixtures/chrome-cookies.json); the live proof is
  * test/browser/remote-cookies.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';

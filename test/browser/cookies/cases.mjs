@@ -5,7 +5,7 @@
  * with credentials, and the servers note the Cookie header each carried.
  * `incognito`: also run in an off-the-record context (third-party cookies blocked there).
  * `through`: the line a target at that URL sends, which the recording serves as corscope's
- * cookiesOf (dist/proxy/cookies.js, rewriting on) writes it for `url`.
+ * cookiesOf (dist/cookies/index.js, rewriting on) writes it for `url`.
  * Ports are fixed (the recording runs in its own network namespace); *.example.com, *.example.co.uk
  * and *.example.test resolve to 127.0.0.1 there (Chromium's --host-resolver-rules).
  */

@@ -54,7 +54,7 @@ if (cases.length === 0) {
   console.error(`no case named ${only.join(', ')}`);
   process.exit(2);
 }
-const { cookiesOf, cookieTargetOf } = await import(pathToFileURL(path.join(root, 'dist/proxy/cookies.js')).href);
+const { cookiesOf, cookieTargetOf } = await import(pathToFileURL(path.join(root, 'dist/cookies/index.js')).href);
 
 /** What the servers saw for the case being run. */
 let seen = { id: '', line: '', setRequest: [], cookies: [] };

@@ -2,14 +2,14 @@
  * Chrome's rules for storing a cookie from a `Set-Cookie` line, as far as they can be applied to
  * one line without the cookie jar (no OverwriteSecure; the browser's third-party cookie setting is
  * only a warning). Pure.
- * Read from Chromium's net/cookies/ (the line itself: cookie-line.ts): canonical_cookie.cc
+ * Read from Chromium's net/cookies/ (the line itself: line.ts): canonical_cookie.cc
  * (CanonicalCookie::Create), cookie_util.cc (Domain, prefixes, Partitioned) and cookie_base.cc
  * (IsSetPermittedInContext); proven against Chromium in test/fixtures/chrome-cookies.json.
  * Reasons carry the names DevTools shows (the protocol's Network.SetCookieBlockedReason); DevTools
  * names no reason for an invalid Partitioned attribute, which carries Chromium's own
  * (CookieInclusionStatus::EXCLUDE_INVALID_PARTITIONED).
  */
-import type { ParsedSetCookie } from './cookie-line.js';
+import type { ParsedSetCookie } from './line.js';
 
 export type CookieBlockedReason =
   | 'DisallowedCharacter'

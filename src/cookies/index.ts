@@ -6,10 +6,10 @@
  * for the record what it rewrote and why Chrome would refuse a cookie anyway. Pure: no I/O.
  */
 import type { HeaderLine } from '../cors/types.js';
-import { parseSetCookie, type ParsedSetCookie } from './cookie-line.js';
-import { bareHost, domainMatches, isLocalhost, judge, type CookieRejection, type CookieWarning } from './cookie-rules.js';
+import { parseSetCookie, type ParsedSetCookie } from './line.js';
+import { bareHost, domainMatches, isLocalhost, judge, type CookieRejection, type CookieWarning } from './rules.js';
 
-export { isLocalhost, type CookieBlockedReason, type CookieRejection, type CookieWarning } from './cookie-rules.js';
+export { isLocalhost, type CookieBlockedReason, type CookieRejection, type CookieWarning } from './rules.js';
 
 export interface CookieScope {
   /** The target's hostname, e.g. `api.staging.example.com` or `127.0.0.1` (IPv6 with or without brackets). */

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HeaderLine } from '../../src/cors/types.js';
-import { cookieTargetOf, cookiesOf, initiatorOf, isRemoteTarget, type CookieScope } from '../../src/proxy/cookies.js';
+import { cookieTargetOf, cookiesOf, initiatorOf, isRemoteTarget, type CookieScope } from '../../src/cookies/index.js';
 
 interface RecordedCase {
   readonly id: string;
