@@ -12,10 +12,10 @@ type Flags = ParsedFlags & UiFlags & ConfigFlags & { readonly 'page-port'?: numb
 
 export const demoCommand: CliCommand<Flags> = {
   command: 'demo',
-  describe: 'Start a demo API with classic CORS mistakes, a page that calls it, and corscope in between',
+  describe: 'Start a demo API with classic CORS mistakes, the auth server it redirects to, a page that calls both, and one corscope in front of them',
   builder: (yargs: Argv) =>
     yargs
-      .option('port', { type: 'number', describe: "corscope's port (0: any free port)", default: 0 })
+      .option('port', { type: 'number', describe: "corscope's port for the API (the auth server's is the next one; 0: any free ports)", default: 0 })
       .option('page-port', { type: 'number', describe: "The demo page's port (0: any free port)", default: 0 })
       .option('api-port', { type: 'number', describe: "The demo API's port (0: any free port)", default: 0 })
       .option('auth-port', { type: 'number', describe: "The demo auth server's port (0: any free port)", default: 0 })
