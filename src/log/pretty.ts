@@ -123,11 +123,7 @@ function renderExchange(r: ExchangeRecord & { time?: number }, p: Palette, seen:
   // an `ok` line with a note, not a warning.
   if (r.verdict === 'conditional' && !r.credentialsSign && !r.upstream) return renderQuietConditional(r, p);
   const paint = r.upstream || r.verdict === 'blocked' ? p.red : r.verdict === 'conditional' ? p.yellow : r.verdict === 'allowed' ? p.green : p.dim;
-  const link = r.preflight ? ` ${p.dim(`after preflight #${r.preflight}`)}` : r.request ? ` ${p.dim(`for request #${r.request}`)}` : '';
-  const origin = r.origin ? ` ${p.dim('←')} ${r.origin}` : '';
-  const head =
-    `${clock(r.time, p)} ${paint(p.bold(VERDICT_LABEL[r.verdict].padEnd(8)))} ${p.dim(`#${r.id} ${r.stage}`)} ` +
-    `${p.bold(r.method)} ${r.url}${origin} ${p.cyan(String(r.status))} ${p.dim(`${r.durationMs} ms`)}${link}`;
+  const head = headLine(r, p, paint(p.bold(VERDICT_LABEL[r.verdict].padEnd(8))));
   const key = r.chrome ? [r.chrome.message, r.findings.length, r.verdict, r.upstream?.code ?? ''].join('\u0000') : undefined;
   const first = key ? seen?.get(key) : undefined;
   if (first !== undefined) return `${head} ${p.dim(`same as #${first}`)}`;
@@ -195,12 +191,22 @@ function browserRows(r: ExchangeRecord, browser: OtherBrowser, p: Palette): stri
   return rows;
 }
 
-function renderQuietConditional(r: ExchangeRecord & { time?: number }, p: Palette): string {
+/**
+ * An exchange's first line: time, verdict, id and stage, the call, the page's origin, status and
+ * timing, the preflight it pairs with, and the target when corscope fronts several.
+ */
+function headLine(r: ExchangeRecord & { time?: number }, p: Palette, label: string): string {
   const link = r.preflight ? ` ${p.dim(`after preflight #${r.preflight}`)}` : r.request ? ` ${p.dim(`for request #${r.request}`)}` : '';
   const origin = r.origin ? ` ${p.dim('←')} ${r.origin}` : '';
-  const head =
-    `${clock(r.time, p)} ${p.green(p.bold('ok'.padEnd(8)))} ${p.dim(`#${r.id} ${r.stage}`)} ` +
-    `${p.bold(r.method)} ${r.url}${origin} ${p.cyan(String(r.status))} ${p.dim(`${r.durationMs} ms`)}${link}`;
+  const target = r.target ? ` ${p.dim(`→ ${r.target}`)}` : '';
+  return (
+    `${clock(r.time, p)} ${label} ${p.dim(`#${r.id} ${r.stage}`)} ` +
+    `${p.bold(r.method)} ${r.url}${origin} ${p.cyan(String(r.status))} ${p.dim(`${r.durationMs} ms`)}${target}${link}`
+  );
+}
+
+function renderQuietConditional(r: ExchangeRecord & { time?: number }, p: Palette): string {
+  const head = headLine(r, p, p.green(p.bold('ok'.padEnd(8))));
   const primary = r.findings.find((f) => f.severity === 'error');
   if (!primary) return head;
   return `${head}\n  ${p.dim('note'.padEnd(7))} ${p.dim(`only if ${conditionWords(r.findings)}: ${primary.code}: ${primary.cause}`)}`;

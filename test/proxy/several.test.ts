@@ -13,6 +13,7 @@ import { Fronts } from '../../src/proxy/fronts.js';
 import { rewriteLocation } from '../../src/proxy/head.js';
 import type { HeaderLine } from '../../src/cors/types.js';
 import { send, startUpstream, writeRaw, type Upstream } from './helpers.js';
+import { createPrettyStream } from '../../src/log/pretty.js';
 
 const PAGE = 'http://localhost:5173';
 const cleanup: (() => Promise<void>)[] = [];
@@ -73,6 +74,10 @@ describe('several targets, one corscope', () => {
     const cors4 = lines.filter((l) => l.event === 'cors');
     expect(cors4).toHaveLength(4);
     expect(cors4.map((l) => l.target)).toEqual(Array(4).fill(`${b.origin}/`));
+    // The terminal's line names it too, after the timing.
+    let text = '';
+    createPrettyStream({ write: (t: string) => (text += t) }, { colors: false }).write(JSON.stringify(cors4[3]));
+    expect(text).toMatch(new RegExp(`^\\S+ ok +#\\d+ request GET http://localhost:${ports[1]}/same ← ${PAGE} 200 [\\d.]+ ms → ${b.origin}/\n`));
   });
 
   it("a redirect from A to B's own address is pointed at corscope's port for B; the next hop carries Chrome's '(redirected from …)' and the tainted origin", async () => {
