@@ -5,7 +5,7 @@
 import type { Options } from 'yargs';
 import type { Wording } from '../cors/types.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log/logger.js';
-import { OptionsError, parseHttpUrl, resolveTargets, type CorscopeOptions, type TargetSpec } from '../proxy/options.js';
+import { OptionsError, parseHttpUrl, resolveTargets, type CorscopeOptions, type ResolvedTarget, type TargetSpec } from '../proxy/options.js';
 import { UsageError } from './errors.js';
 import { STACK_NAMES, type StackName } from '../diagnose/types.js';
 import type { OtherBrowser } from '../cors/browsers/index.js';
@@ -158,10 +158,10 @@ export const TARGET_FLAG = {
 
 /**
  * `--target` given once or several times: `http://localhost:3000`, or `http://localhost:4000=8082`
- * for a port of its own (the config file may also give `{ "url": …, "port": … }`). Checked as a
- * whole (a URL twice, a port twice) with the first target's port `port`.
+ * for a port of its own (the config file may also give `{ "url": …, "port": … }`), resolved as a
+ * whole with the first target's port `port`: each with its port, a URL or a port twice refused.
  */
-export function targetsOf(flag: unknown, port: number): TargetSpec[] {
+export function targetsOf(flag: unknown, port: number): ResolvedTarget[] {
   const given = flag === undefined ? [] : Array.isArray(flag) ? (flag as unknown[]) : [flag];
   if (given.length === 0) throw new UsageError('missing --target: the API to forward to, e.g. --target http://localhost:3000');
   const specs = given.map((value): TargetSpec => {
@@ -175,11 +175,10 @@ export function targetsOf(flag: unknown, port: number): TargetSpec[] {
     return { url, port: own };
   });
   try {
-    resolveTargets({ targets: specs, port });
+    return resolveTargets({ targets: specs, port });
   } catch (err) {
     throw new UsageError(err instanceof OptionsError ? err.message : String(err));
   }
-  return specs;
 }
 
 export function checkUrl(value: string, flag: string): string {

@@ -2,7 +2,6 @@
 import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../errors.js';
-import { resolveTargets } from '../../proxy/options.js';
 import { BEHAVIOUR_FLAGS, LISTEN_FLAGS, TARGET_FLAG, targetsOf, BROWSER_FLAGS, LOG_FLAGS, logSettings, PATCH_FLAGS, proxyOptions, type ParsedFlags } from '../flags.js';
 import { openLog, shutdown, startProxy, untilSignal } from '../run.js';
 import { EXIT_FAILURE } from '../errors.js';
@@ -38,8 +37,8 @@ export const proxyCommand: CliCommand<Flags> = {
     const common = proxyOptions(flags);
     const targets = targetsOf(flags.target, common.port ?? 8081);
     if (targets.length > 1 && common.publicUrl !== undefined) throw new UsageError('--public-url stands for one target: with several, give each its own publicUrl in the config file');
-    const options = targets.length === 1 && targets[0]!.port === undefined ? { ...common, target: targets[0]!.url } : { ...common, targets };
-    const ui = uiSettings(flags, resolveTargets(options).map((t) => t.port));
+    const options = { ...common, targets };
+    const ui = uiSettings(flags, targets.map((t) => t.port));
     const log = openLog(logSettings(flags));
     // Listen for signals before the start record goes out: whoever reads it may signal at once.
     const signal = untilSignal();
