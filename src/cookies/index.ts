@@ -48,7 +48,7 @@ export interface CookieOutcome {
  * The response's Set-Cookie lines as they go to the browser, and what to say of them.
  * `undefined` when there is nothing to change and nothing to say (always so without a Set-Cookie
  * line: one scan of the header names, nothing allocated): forward `lines` as they are.
- * `initiator` is the page's origin for a subresource request (see `initiatorOf`); with it, a
+ * `initiator` is the page's origin for a subresource request (see `requestingOriginOf`); with it, a
  * cookie a cross-site fetch cannot set is named too.
  */
 export function cookiesOf(lines: readonly HeaderLine[], scope: CookieScope, rewrite: boolean, initiator?: string): CookieOutcome | undefined {
@@ -184,7 +184,7 @@ function rewriteLine(line: string, parsed: ParsedSetCookie, targetHost: string, 
  * in a same-site context whatever the page (a top-level navigation), or when the request does not
  * tell (no Sec-Fetch-Mode: Chrome sends it only to https: and localhost; Origin `null`).
  */
-export function initiatorOf(requestHeaders: readonly HeaderLine[]): string | undefined {
+export function requestingOriginOf(requestHeaders: readonly HeaderLine[]): string | undefined {
   let origin: string | undefined;
   let mode: string | undefined;
   for (const [name, value] of requestHeaders) {

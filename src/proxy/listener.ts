@@ -24,7 +24,7 @@ import { dropUnsentBody, forwardEarlyHints, keepRequestFraming, mayResend, pathO
 import { answerPreflight, conclude, openSession, type Memory, type Outcome, type Published, type Session } from './session.js';
 import type { Fronts, FrontedTarget } from './fronts.js';
 import { redirectTaints } from '../cors/index.js';
-import { cookiesOf, cookieTargetOf, initiatorOf, setsCookie, type CookieScope } from '../cookies/index.js';
+import { cookiesOf, cookieTargetOf, requestingOriginOf, setsCookie, type CookieScope } from '../cookies/index.js';
 import { tapBody } from './body-tap.js';
 import { BODY_EXCERPT_BYTES, bodyExcerpt } from '../log/body.js';
 import type { BodyExcerpt } from '../diagnose/types.js';
@@ -266,7 +266,7 @@ export class TargetListener {
         if (located.next && session.cors && session.origin) this.rememberRedirect(session, located.next, { status, headers: lines });
       }
       // Most answers set no cookie: they pay one scan of the header names, nothing allocated.
-      const cookies = setsCookie(lines) ? cookiesOf(lines, this.cookieScope(session), this.options.cookieRewrite, initiatorOf(session.request.headers)) : undefined;
+      const cookies = setsCookie(lines) ? cookiesOf(lines, this.cookieScope(session), this.options.cookieRewrite, requestingOriginOf(session.request.headers)) : undefined;
       if (cookies) lines = cookies.headers;
       return { lines, outcome: conclude(session, { status, headers: lines }, this.options, this.memory, undefined, cookies?.cookies) };
     } catch (err) {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { HeaderLine } from '../../src/cors/types.js';
-import { cookieTargetOf, cookiesOf, initiatorOf, isRemoteTarget, type CookieScope } from '../../src/cookies/index.js';
+import { cookieTargetOf, cookiesOf, requestingOriginOf, isRemoteTarget, type CookieScope } from '../../src/cookies/index.js';
 
 interface RecordedCase {
   readonly id: string;
@@ -42,7 +42,7 @@ function judged(c: RecordedCase) {
   const target = c.through === undefined ? { targetHost: 'api.staging.example.com', targetBasePath: '' } : cookieTargetOf(c.through);
   const scope: CookieScope = { ...target, browserUrl: c.url };
   const lines: HeaderLine[] = [['Set-Cookie', c.setCookie]];
-  return cookiesOf(lines, scope, c.through !== undefined, initiatorOf(c.setRequest));
+  return cookiesOf(lines, scope, c.through !== undefined, requestingOriginOf(c.setRequest));
 }
 
 describe(`cookiesOf judges as ${fixture.browser} stores`, () => {
@@ -243,8 +243,8 @@ describe('what a proxy reads from the request', () => {
     ['no-sec-fetch (not a trustworthy URL)', [['Origin', 'http://dev.example.com:5173']], undefined],
     ['tainted-origin', [['origin', 'null'], ['sec-fetch-mode', 'cors']], undefined],
   ];
-  it.each(initiators)('initiatorOf %s', (_name, headers, initiator) => {
-    expect(initiatorOf(headers)).toBe(initiator);
+  it.each(initiators)('requestingOriginOf %s', (_name, headers, initiator) => {
+    expect(requestingOriginOf(headers)).toBe(initiator);
   });
 
   const targets: [target: string, remote: boolean, host: string, base: string][] = [
